@@ -1,0 +1,37 @@
+/** Ports through which the core reaches the network and the clock. Adapters are passed in. */
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly body: Uint8Array;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface HttpRequestOptions {
+  /** Overrides the client's default response size cap, in bytes. */
+  readonly maxBytes?: number;
+  readonly accept?: string;
+}
+
+/**
+ * A bounded HTTP GET: every call has a timeout and a response size cap, retries transient
+ * failures a bounded number of times, and throws TlogError with an `http/*` code for network
+ * errors, timeouts, oversize bodies and non-2xx statuses (except 404 where asked for).
+ */
+export interface HttpClient {
+  get(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+}
+
+/** The fetch function the bounded client is built on (globalThis.fetch in production). */
+export type FetchPort = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

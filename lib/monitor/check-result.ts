@@ -1,0 +1,83 @@
+/** Check outcomes and exit codes (DESIGN.md, "Check outcomes"). */
+
+export type CheckStatus =
+  | 'initialized'
+  | 'verified'
+  | 'unchanged'
+  | 'inconsistent'
+  | 'fork'
+  | 'rollback'
+  | 'bad-signature'
+  | 'unreachable'
+  | 'invalid-response'
+  | 'state-error';
+
+export const MISBEHAVIOUR: ReadonlySet<CheckStatus> = new Set([
+  'inconsistent',
+  'fork',
+  'rollback',
+  'bad-signature',
+]);
+
+/** 0: the log is fine; 1: the log misbehaved; 2: it could not be checked. */
+export function exitCodeFor(status: CheckStatus): 0 | 1 | 2 {
+  switch (status) {
+    case 'initialized':
+    case 'verified':
+    case 'unchanged':
+      return 0;
+    case 'inconsistent':
+    case 'fork':
+    case 'rollback':
+    case 'bad-signature':
+      return 1;
+    case 'unreachable':
+    case 'invalid-response':
+    case 'state-error':
+      return 2;
+  }
+}
+
+export interface HeadSummary {
+  readonly size: string; // decimal: sizes are bigint and JSON numbers lose precision past 2^53
+  readonly root: string; // base64
+  readonly shard?: string;
+}
+
+/** Everything needed to re-verify a misbehaviour offline, exactly as received. */
+export interface Evidence {
+  /** The stored (previously verified) signed head. */
+  readonly previous?: string;
+  /** The new signed head that contradicts it. */
+  readonly current?: string;
+  /** The consistency proof response body, when one was involved. */
+  readonly proof?: string;
+  /** Extra raw material: a second proof after re-fetch, an inactive shard head, a rejected head. */
+  readonly other?: Readonly<Record<string, string>>;
+}
+
+export interface CheckResult {
+  readonly log: string;
+  readonly status: CheckStatus;
+  readonly previous?: HeadSummary;
+  readonly current?: HeadSummary;
+  readonly durationMs: number;
+  /** Human-readable reason for anything but a clean result. */
+  readonly message?: string;
+  /** TlogError code behind a failure. */
+  readonly errorCode?: string;
+  readonly evidence?: Evidence;
+  /** Rekor shard rotation observed and proven in this check. */
+  readonly shardRotation?: { readonly from: string; readonly to: string; readonly finalSize: string };
+}
+
+/**
+ * The exit code of a run: the worst outcome, where misbehaviour (1) outranks "could not check" (2),
+ * so an unreachable log never masks a lying one.
+ */
+export function worstExitCode(results: readonly CheckResult[]): 0 | 1 | 2 {
+  const codes = results.map((r) => exitCodeFor(r.status));
+  if (codes.includes(1)) return 1;
+  if (codes.includes(2)) return 2;
+  return 0;
+}
