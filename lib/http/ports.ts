@@ -11,6 +11,8 @@ export interface HttpRequestOptions {
   /** Overrides the client's default response size cap, in bytes. */
   readonly maxBytes?: number;
   readonly accept?: string;
+  /** Non-2xx statuses to return as responses instead of throwing 'http/status' (e.g. [404]). */
+  readonly acceptStatuses?: readonly number[];
 }
 
 /**
