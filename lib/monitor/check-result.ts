@@ -10,7 +10,7 @@ export type CheckStatus =
   | 'bad-signature'
   | 'unreachable'
   | 'invalid-response'
-  | 'state-error';
+  | 'monitor-error';
 
 export const MISBEHAVIOUR: ReadonlySet<CheckStatus> = new Set([
   'inconsistent',
@@ -33,7 +33,7 @@ export function exitCodeFor(status: CheckStatus): 0 | 1 | 2 {
       return 1;
     case 'unreachable':
     case 'invalid-response':
-    case 'state-error':
+    case 'monitor-error':
       return 2;
   }
 }

@@ -1,0 +1,189 @@
+/**
+ * A StateStore on the local filesystem, for the CLI.
+ *
+ * One JSON file holds the heads of one or more logs. Writes are compare-and-set under an
+ * exclusive lock file (O_EXCL), and replace the file atomically (write temp, fsync, rename), so
+ * readers see the old or the new file, never half of one, and several processes checking the
+ * same state file at once lose no update and never move a head backwards.
+ * Evidence goes to `<state file>.evidence/`, one file per finding, never overwritten.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { TlogError } from '../errors.ts';
+import type { CheckResult } from '../monitor/check-result.ts';
+import type { StateStore, StoredHead, StoredState } from '../monitor/state-store.ts';
+
+const FORMAT = 'tlog-monitor-state/1';
+
+interface StateFile {
+  format: typeof FORMAT;
+  logs: Record<string, { version: number; head: StoredHead }>;
+}
+
+export interface FileStateStoreOptions {
+  /** The state file that holds a given log's head. */
+  readonly fileFor: (log: string) => string;
+  /** How long to wait for another process's lock before failing (ms). Default 10 s. */
+  readonly lockTimeoutMs?: number;
+  /** A lock file older than this is considered abandoned by a crashed process (ms). Default 30 s. */
+  readonly staleLockMs?: number;
+}
+
+export class FileStateStore implements StateStore {
+  readonly #fileFor: (log: string) => string;
+  readonly #lockTimeoutMs: number;
+  readonly #staleLockMs: number;
+
+  constructor(options: FileStateStoreOptions) {
+    this.#fileFor = options.fileFor;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.#staleLockMs = options.staleLockMs ?? 30_000;
+  }
+
+  /** All logs in one file. */
+  static singleFile(path: string): FileStateStore {
+    return new FileStateStore({ fileFor: () => path });
+  }
+
+  /** One file per log, `<dir>/<log>.json`. Log names are validated by the config to be file-safe. */
+  static directory(dir: string): FileStateStore {
+    return new FileStateStore({ fileFor: (log) => join(dir, `${log}.json`) });
+  }
+
+  async load(log: string): Promise<StoredState | undefined> {
+    const file = await readStateFile(this.#fileFor(log));
+    const entry = file?.logs[log];
+    return entry ? { version: entry.version, head: entry.head } : undefined;
+  }
+
+  async compareAndSet(log: string, expectedVersion: number, head: StoredHead): Promise<boolean> {
+    const path = this.#fileFor(log);
+    await mkdir(dirname(path), { recursive: true });
+    return this.#withLock(path, async () => {
+      const file = (await readStateFile(path)) ?? { format: FORMAT, logs: {} };
+      const stored = file.logs[log]?.version ?? 0;
+      if (stored !== expectedVersion) return false;
+      file.logs[log] = { version: expectedVersion + 1, head };
+      await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+      return true;
+    });
+  }
+
+  async recordEvidence(log: string, result: CheckResult): Promise<void> {
+    const dir = `${this.#fileFor(log)}.evidence`;
+    await mkdir(dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const name = `${log}-${stamp}-${result.status}-${randomBytes(3).toString('hex')}.json`;
+    const fh = await open(join(dir, name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      await fh.writeFile(`${JSON.stringify(result, null, 2)}\n`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async #withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    const lock = `${path}.lock`;
+    const deadline = Date.now() + this.#lockTimeoutMs;
+    let delay = 2;
+    for (;;) {
+      try {
+        const fh = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+        await fh.writeFile(`${process.pid}\n`);
+        await fh.close();
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`cannot create lock ${lock}`, e);
+        if (await this.#removeIfStale(lock)) continue;
+        if (Date.now() > deadline) {
+          throw new TlogError(
+            'state/io',
+            `state file ${path} is locked by another process (${lock}); gave up after ${this.#lockTimeoutMs} ms`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+        delay = Math.min(delay * 2, 100);
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
+  async #removeIfStale(lock: string): Promise<boolean> {
+    try {
+      const s = await stat(lock);
+      if (Date.now() - s.mtimeMs < this.#staleLockMs) return false;
+      await unlink(lock);
+      return true;
+    } catch (e) {
+      // The holder released it between our attempts: try again at once.
+      return (e as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+  }
+}
+
+async function readStateFile(path: string): Promise<StateFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(`cannot read state file ${path}`, e);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new TlogError('state/corrupt', `state file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return validateStateFile(parsed, path);
+}
+
+function validateStateFile(v: unknown, path: string): StateFile {
+  const bad = (why: string): never => {
+    throw new TlogError('state/corrupt', `state file ${path}: ${why}`);
+  };
+  if (typeof v !== 'object' || v === null) return bad('not a JSON object');
+  const o = v as Record<string, unknown>;
+  if (o.format !== FORMAT) return bad(`format is ${JSON.stringify(o.format)}, expected "${FORMAT}"`);
+  if (typeof o.logs !== 'object' || o.logs === null) return bad('"logs" is not an object');
+  for (const [name, entry] of Object.entries(o.logs as Record<string, unknown>)) {
+    const e = entry as Record<string, unknown> | null;
+    if (typeof e !== 'object' || e === null) bad(`logs.${name} is not an object`);
+    const ver = e?.version;
+    if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || ver < 1)
+      bad(`logs.${name}.version must be a positive integer`);
+    const h = e?.head as Record<string, unknown> | undefined;
+    for (const f of ['signed', 'size', 'root', 'origin', 'verifiedAt'] as const) {
+      if (typeof h?.[f] !== 'string') bad(`logs.${name}.head.${f} must be a string`);
+    }
+  }
+  return o as unknown as StateFile;
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      await fh.writeFile(content);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw ioError(`cannot write state file ${path}`, e);
+  }
+}
+
+function ioError(what: string, e: unknown): TlogError {
+  return new TlogError('state/io', `${what}: ${(e as Error).message}`, undefined, { cause: e });
+}

@@ -1,0 +1,83 @@
+/** Runs checks for configured logs: once (`check`) or on each log's interval (`watch`). */
+import type { LogConfig } from '../config/log-config.ts';
+import { TlogError } from '../errors.ts';
+import type { Clock, HttpClient } from '../http/ports.ts';
+import { createLogClient } from '../logs/create-client.ts';
+import { checkLog } from '../monitor/check.ts';
+import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
+import type { StateStore } from '../monitor/state-store.ts';
+
+export interface RunDeps {
+  readonly http: HttpClient;
+  readonly store: StateStore;
+  readonly clock: Clock;
+}
+
+/** Checks one log; a log whose client cannot be built yields a monitor-error result. */
+export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult> {
+  let client: ReturnType<typeof createLogClient>;
+  try {
+    client = createLogClient(log, deps.http);
+  } catch (e) {
+    return {
+      log: log.name,
+      status: 'monitor-error',
+      durationMs: 0,
+      message: (e as Error).message,
+      errorCode: e instanceof TlogError ? e.code : 'internal',
+    };
+  }
+  return checkLog(log.name, { client, store: deps.store, clock: deps.clock });
+}
+
+/** Checks every log once, concurrently; results come back in config order. */
+export function runChecks(logs: readonly LogConfig[], deps: RunDeps): Promise<CheckResult[]> {
+  return Promise.all(logs.map((log) => runOne(log, deps)));
+}
+
+export interface WatchOptions {
+  readonly onResult: (r: CheckResult) => void;
+  readonly signal: AbortSignal;
+  /** Stop after this many checks of each log (for tests and cron-like use); default: forever. */
+  readonly iterations?: number;
+}
+
+/**
+ * Checks each log on its own interval until the signal aborts (or `iterations` checks each).
+ * Returns the worst exit code seen, so a supervisor can tell a monitor that saw a lie.
+ */
+export async function watchLogs(
+  logs: readonly LogConfig[],
+  deps: RunDeps,
+  options: WatchOptions,
+): Promise<number> {
+  const all: CheckResult[] = [];
+  await Promise.all(
+    logs.map(async (log) => {
+      for (let i = 0; options.iterations === undefined || i < options.iterations; i++) {
+        if (options.signal.aborted) return;
+        const started = deps.clock.now();
+        const result = await runOne(log, deps);
+        all.push(result);
+        options.onResult(result);
+        if (options.iterations !== undefined && i + 1 >= options.iterations) return;
+        await sleepUntil(started + log.intervalMs, deps.clock, options.signal);
+      }
+    }),
+  );
+  return worstExitCode(all);
+}
+
+async function sleepUntil(when: number, clock: Clock, signal: AbortSignal): Promise<void> {
+  const ms = when - clock.now();
+  if (ms <= 0 || signal.aborted) return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Rekor v1 log client (sigstore/rekor openapi: GET /api/v1/log, GET /api/v1/log/proof).
+ *
+ * The head is the signed note in `signedTreeHead` (c2sp.org/signed-note, ECDSA P-256 with
+ * Rekor's key hint SHA-256(SPKI)[:4]); its origin is "<signer name> - <treeID>". The unsigned
+ * JSON fields (treeSize, rootHash, treeID) must agree with it, or the answer is rejected.
+ */
+import { fromHex, toHex } from '../bytes.ts';
+import { TlogError } from '../errors.ts';
+import type { HttpClient } from '../http/ports.ts';
+import {
+  asObject,
+  asString,
+  getBigInt,
+  getOptionalArray,
+  getString,
+  type JsonObject,
+  U64_MAX,
+} from '../json/access.ts';
+import { parseJson } from '../json/parse.ts';
+import type { PublicKey } from '../keys/public-key.ts';
+import { verifyCheckpoint } from '../note/checkpoint.ts';
+import { rekorEcdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
+import type { NoteVerifier } from '../note/verifier.ts';
+import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
+import { readJsonText, withReceived } from './response.ts';
+
+export interface RekorV1Options {
+  /** Base URL, e.g. https://rekor.sigstore.dev (no trailing slash). */
+  readonly url: string;
+  readonly key: PublicKey;
+  readonly http: HttpClient;
+  /** Checkpoint signer name and origin prefix; defaults to the URL's host name. */
+  readonly signerName?: string;
+}
+
+/** Largest /api/v1/log answer accepted (it lists every inactive shard's signed head). */
+const MAX_LOG_INFO_BYTES = 1 << 20;
+/** A consistency proof has at most 2·64 hashes of 64 hex chars; this is generous. */
+const MAX_PROOF_BYTES = 64 << 10;
+
+export function rekorV1Client(options: RekorV1Options): LogClient {
+  if (options.key.kind !== 'p256') {
+    throw new TlogError(
+      'key/unsupported',
+      `rekor-v1 logs sign with ECDSA P-256; the configured key is ${options.key.kind}`,
+    );
+  }
+  const name = options.signerName ?? new URL(options.url).hostname;
+  const verifiers: readonly NoteVerifier[] = [rekorEcdsaNoteVerifier(name, options.key)];
+
+  /** Verify, then parse: the signature is checked before any field of the note is used. */
+  const verifyHead = (signed: string, jsonTreeId?: string): VerifiedHead => {
+    const { checkpoint } = withReceived(signed, () =>
+      verifyCheckpoint(signed, verifiers, (origin) => origin === name || origin.startsWith(`${name} - `)),
+    );
+    const shard = checkpoint.origin === name ? jsonTreeId : checkpoint.origin.slice(name.length + 3);
+    return {
+      size: checkpoint.size,
+      rootHash: checkpoint.rootHash,
+      signed,
+      origin: checkpoint.origin,
+      ...(shard !== undefined ? { shard } : {}),
+    };
+  };
+
+  /** One entry of the log info (the active tree, or an inactive shard), cross-checked. */
+  const verifyTreeInfo = (info: JsonObject, path: string): VerifiedHead => {
+    const signed = getString(info, 'signedTreeHead', path);
+    const treeId = getString(info, 'treeID', path);
+    const head = verifyHead(signed, treeId);
+    const size = getBigInt(info, 'treeSize', path, { min: 0n, max: U64_MAX });
+    const rootHex = getString(info, 'rootHash', path);
+    const mismatch: string[] = [];
+    if (size !== head.size) mismatch.push(`treeSize ${size} but the signed head says ${head.size}`);
+    if (rootHex.toLowerCase() !== toHex(head.rootHash)) {
+      mismatch.push(`rootHash ${rootHex} but the signed head says ${toHex(head.rootHash)}`);
+    }
+    if (head.shard !== treeId)
+      mismatch.push(`treeID ${treeId} but the signed origin names shard ${head.shard}`);
+    if (mismatch.length > 0) {
+      throw new TlogError(
+        'response/mismatch',
+        `${path}: unsigned fields disagree with the signed head: ${mismatch.join('; ')}`,
+        {
+          received: signed,
+        },
+      );
+    }
+    return head;
+  };
+
+  return {
+    type: 'rekor-v1',
+
+    async fetchView(): Promise<LogView> {
+      const text = await readJsonText(options.http, `${options.url}/api/v1/log`, MAX_LOG_INFO_BYTES);
+      const info = asObject(parseJson(text), 'log info');
+      const head = verifyTreeInfo(info, 'log info');
+      const inactive = (getOptionalArray(info, 'inactiveShards', 'log info') ?? []).map((s, i) =>
+        verifyTreeInfo(asObject(s, `inactiveShards[${i}]`), `inactiveShards[${i}]`),
+      );
+      return { head, inactiveShards: inactive };
+    },
+
+    async fetchConsistencyProof(first: VerifiedHead, second: VerifiedHead): Promise<ReceivedProof> {
+      const q = new URLSearchParams({ firstSize: first.size.toString(), lastSize: second.size.toString() });
+      if (first.shard !== undefined) q.set('treeID', first.shard);
+      const raw = await readJsonText(options.http, `${options.url}/api/v1/log/proof?${q}`, MAX_PROOF_BYTES);
+      const proof = asObject(parseJson(raw), 'consistency proof');
+      return { hashes: proofHashes(proof), raw };
+    },
+
+    verifyStoredHead(signed: string): VerifiedHead {
+      return verifyHead(signed);
+    },
+  };
+}
+
+/** A consistency proof has at most 2·⌈log2(2^64)⌉ hashes (RFC 9162 §2.1.4); anything longer is junk. */
+const MAX_PROOF_HASHES = 128;
+
+/** `hashes` of a proof answer: hex strings of exactly 32 bytes (Rekor may send null for none). */
+function proofHashes(proof: JsonObject): Uint8Array[] {
+  const list = getOptionalArray(proof, 'hashes', 'consistency proof') ?? [];
+  if (list.length > MAX_PROOF_HASHES) {
+    throw new TlogError(
+      'response/malformed',
+      `consistency proof.hashes: at most ${MAX_PROOF_HASHES} hashes expected, got ${list.length}`,
+    );
+  }
+  return list.map((h, i) => {
+    const path = `consistency proof.hashes[${i}]`;
+    const bytes = fromHex(asString(h, path), 'response/malformed');
+    if (bytes.length !== 32) {
+      throw new TlogError(
+        'response/malformed',
+        `${path}: expected a 32-byte hash, got ${bytes.length} bytes`,
+      );
+    }
+    return bytes;
+  });
+}

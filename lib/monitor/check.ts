@@ -1,0 +1,220 @@
+/**
+ * The check use case: load state → fetch head → verify signature and origin → compare →
+ * fetch proof → verify → conditional store → CheckResult (DESIGN.md, "Check outcomes").
+ *
+ * The stored head moves only after the new head is proven to extend it, and only by a
+ * compare-and-set on the version read at the start. Every failure becomes a CheckResult;
+ * nothing here throws.
+ */
+import { toBase64 } from '../bytes.ts';
+import { TlogError } from '../errors.ts';
+import type { Clock } from '../http/ports.ts';
+import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
+import type { CheckResult, CheckStatus, Evidence, HeadSummary } from './check-result.ts';
+import { statusForError } from './classify-error.ts';
+import { type ProofOutcome, proveExtension } from './prove-extension.ts';
+import type { StateStore, StoredHead, StoredState } from './state-store.ts';
+
+export interface CheckDeps {
+  readonly client: LogClient;
+  readonly store: StateStore;
+  readonly clock: Clock;
+}
+
+/** How many times a lost compare-and-set race is re-resolved before giving up. */
+const MAX_RACE_ROUNDS = 5;
+
+export async function checkLog(logName: string, deps: CheckDeps): Promise<CheckResult> {
+  const started = deps.clock.now();
+  const finish = (r: Omit<CheckResult, 'log' | 'durationMs'>): CheckResult => ({
+    log: logName,
+    ...r,
+    durationMs: Math.max(0, deps.clock.now() - started),
+  });
+  try {
+    return finish(await runCheck(logName, deps));
+  } catch (e) {
+    return finish(failure(e));
+  }
+}
+
+type Outcome = Omit<CheckResult, 'log' | 'durationMs'>;
+
+async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
+  const { client, store } = deps;
+  let state = await loadVerified(logName, deps);
+
+  let view: LogView;
+  try {
+    view = await client.fetchView();
+  } catch (e) {
+    const result = failure(e, state ? { previous: summary(state.verified) } : {});
+    if (result.status === 'bad-signature') {
+      const evidence = { ...result.evidence, ...(state ? { previous: state.head.signed } : {}) };
+      return keepEvidence(logName, deps, { ...result, evidence });
+    }
+    return result;
+  }
+  const current = view.head;
+
+  if (!state) {
+    if (await store.compareAndSet(logName, 0, toStored(current, deps.clock))) {
+      return { status: 'initialized', current: summary(current) };
+    }
+    state = await loadVerified(logName, deps);
+    if (!state) throw new TlogError('state/conflict', 'compare-and-set failed but no head is stored');
+    // Someone else stored a head first: fall through and prove ours against theirs.
+  }
+
+  const previous = state.verified;
+  try {
+    return await settle(logName, deps, state, view);
+  } catch (e) {
+    return failure(e, { previous: summary(previous), current: summary(current) });
+  }
+}
+
+/** Proves the fetched head extends the stored one and moves the stored head if it does. */
+async function settle(
+  logName: string,
+  deps: CheckDeps,
+  start: VerifiedState,
+  view: LogView,
+): Promise<Outcome> {
+  const { client, store } = deps;
+  const current = view.head;
+  const previous = start.verified;
+  let state = start;
+  const outcome = await proveExtension(client, previous, current, view);
+  if (outcome.kind !== 'extends' && outcome.kind !== 'same') {
+    return keepEvidence(logName, deps, misbehaviour(outcome, previous, current));
+  }
+  const status: CheckStatus = outcome.kind === 'same' ? 'unchanged' : 'verified';
+  const base: Outcome = {
+    status,
+    previous: summary(previous),
+    current: summary(current),
+    ...(outcome.kind === 'extends' && outcome.rotation ? { shardRotation: outcome.rotation } : {}),
+  };
+  if (outcome.kind === 'same') return base;
+
+  // Move the head by compare-and-set; on a lost race, prove our head against the winner's.
+  for (let round = 0; round < MAX_RACE_ROUNDS; round++) {
+    if (await store.compareAndSet(logName, state.version, toStored(current, deps.clock))) return base;
+    const winner = await loadVerified(logName, deps);
+    if (!winner) throw new TlogError('state/conflict', 'stored head vanished during compare-and-set');
+    state = winner;
+    const w = winner.verified;
+    if (sameShard(w, current) && w.size >= current.size) {
+      // The winner is at least as far as we are: our head must be a prefix of theirs.
+      const back = await proveExtension(client, current, w, view);
+      if (back.kind !== 'extends' && back.kind !== 'same') {
+        return keepEvidence(logName, deps, misbehaviour(back, w, current));
+      }
+      return base;
+    }
+    const fwd = await proveExtension(client, w, current, view);
+    if (fwd.kind === 'same') return base;
+    if (fwd.kind !== 'extends') {
+      return keepEvidence(logName, deps, misbehaviour(fwd, w, current));
+    }
+  }
+  throw new TlogError('state/conflict', `lost the compare-and-set race ${MAX_RACE_ROUNDS} times in a row`);
+}
+
+interface VerifiedState extends StoredState {
+  readonly verified: VerifiedHead;
+}
+
+/** Loads the stored head and re-verifies its signature: stored state is never trusted as-is. */
+async function loadVerified(logName: string, deps: CheckDeps): Promise<VerifiedState | undefined> {
+  const state = await deps.store.load(logName);
+  if (!state) return undefined;
+  let verified: VerifiedHead;
+  try {
+    verified = deps.client.verifyStoredHead(state.head.signed);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new TlogError(
+      'state/corrupt',
+      `stored head of "${logName}" no longer verifies with the pinned key (state tampered with, or the key changed): ${why}`,
+    );
+  }
+  if (verified.size.toString() !== state.head.size || toBase64(verified.rootHash) !== state.head.root) {
+    throw new TlogError(
+      'state/corrupt',
+      `stored head of "${logName}" says size ${state.head.size} root ${state.head.root}, but its signed head says size ${verified.size} root ${toBase64(verified.rootHash)}`,
+    );
+  }
+  return { ...state, verified };
+}
+
+function sameShard(a: VerifiedHead, b: VerifiedHead): boolean {
+  return (a.shard ?? '') === (b.shard ?? '');
+}
+
+export function summary(h: VerifiedHead): HeadSummary {
+  return {
+    size: h.size.toString(),
+    root: toBase64(h.rootHash),
+    ...(h.shard !== undefined ? { shard: h.shard } : {}),
+  };
+}
+
+function toStored(h: VerifiedHead, clock: Clock): StoredHead {
+  return {
+    signed: h.signed,
+    size: h.size.toString(),
+    root: toBase64(h.rootHash),
+    origin: h.origin,
+    ...(h.shard !== undefined ? { shard: h.shard } : {}),
+    verifiedAt: new Date(clock.now()).toISOString(),
+  };
+}
+
+function misbehaviour(
+  outcome: Exclude<ProofOutcome, { kind: 'extends' } | { kind: 'same' }>,
+  previous: VerifiedHead,
+  current: VerifiedHead,
+): Outcome {
+  const evidence: Evidence = {
+    previous: previous.signed,
+    current: current.signed,
+    ...('proof' in outcome && outcome.proof !== undefined ? { proof: outcome.proof } : {}),
+    ...(outcome.other ? { other: outcome.other } : {}),
+  };
+  const status: CheckStatus = outcome.kind;
+  return {
+    status,
+    previous: summary(previous),
+    current: summary(current),
+    message: outcome.message,
+    ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+    evidence,
+  };
+}
+
+function failure(e: unknown, extra: Partial<Outcome> = {}): Outcome {
+  const status = statusForError(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const errorCode = e instanceof TlogError ? e.code : 'internal';
+  const received = e instanceof TlogError ? e.details?.received : undefined;
+  // A head that fails its signature check is evidence too: keep it exactly as received.
+  const evidence: Evidence | undefined =
+    status === 'bad-signature' && typeof received === 'string' ? { current: received } : undefined;
+  return { status, message, errorCode, ...extra, ...(evidence ? { evidence } : {}) };
+}
+
+/**
+ * Stores misbehaviour evidence. If the store fails, the misbehaviour is still reported (the
+ * result carries the evidence) and the message says the evidence was not stored.
+ */
+async function keepEvidence(logName: string, deps: CheckDeps, result: Outcome): Promise<Outcome> {
+  try {
+    await deps.store.recordEvidence(logName, { log: logName, durationMs: 0, ...result });
+    return result;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { ...result, message: `${result.message ?? result.status} (evidence NOT stored: ${why})` };
+  }
+}

@@ -1,0 +1,29 @@
+/** Maps a failure to the check status it stands for (DESIGN.md, "Check outcomes"). */
+import { TlogError } from '../errors.ts';
+import type { CheckStatus } from './check-result.ts';
+
+export function statusForError(e: unknown): CheckStatus {
+  if (!(e instanceof TlogError)) return 'invalid-response';
+  const c = e.code;
+  if (c.startsWith('http/')) return c === 'http/too-large' ? 'invalid-response' : 'unreachable';
+  switch (c) {
+    case 'note/no-verified-signature':
+    case 'note/bad-signature':
+    case 'checkpoint/origin-mismatch':
+    case 'ct/bad-signature':
+    case 'ct/unsupported-algorithm':
+      return 'bad-signature';
+    case 'merkle/proof-length':
+    case 'merkle/root-mismatch':
+      return 'inconsistent';
+    case 'state/corrupt':
+    case 'state/conflict':
+    case 'state/io':
+    case 'config/invalid':
+    case 'key/malformed':
+    case 'key/unsupported':
+      return 'monitor-error';
+    default:
+      return 'invalid-response';
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The check use case against a scripted log (no network, no crypto signatures): every status of
+ * DESIGN.md's table, the re-fetch before "inconsistent", compare-and-set races, shard rotation,
+ * and that a failed check never moves the stored head.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { toBase64 } from '../../lib/bytes.ts';
+import { TlogError } from '../../lib/errors.ts';
+import type { Clock } from '../../lib/http/ports.ts';
+import type { LogClient, LogView, ReceivedProof, VerifiedHead } from '../../lib/logs/log-client.ts';
+import { consistencyProof, MemoryHashSource, treeRoot } from '../../lib/merkle/index.ts';
+import { checkLog } from '../../lib/monitor/check.ts';
+import { exitCodeFor } from '../../lib/monitor/check-result.ts';
+import { MemoryStateStore } from '../support/memory-state-store.ts';
+
+const clock: Clock = { now: () => 1_700_000_000_000, sleep: async () => {} };
+
+/** A tree whose heads are "signed" as JSON with a marker, so tests can forge or break signatures. */
+class ScriptedTree {
+  readonly source = new MemoryHashSource();
+  constructor(
+    readonly shard: string,
+    size: number,
+    readonly salt = 0,
+  ) {
+    this.grow(size);
+  }
+  grow(n: number): void {
+    const start = Number(this.source.size);
+    for (let i = start; i < start + n; i++)
+      this.source.appendData(new TextEncoder().encode(`${this.shard}/${this.salt}/${i}`));
+  }
+  async head(size = this.source.size): Promise<VerifiedHead> {
+    const rootHash = await treeRoot(size, this.source);
+    const signed = JSON.stringify({
+      sig: 'ok',
+      shard: this.shard,
+      size: size.toString(),
+      root: toBase64(rootHash),
+    });
+    return { size, rootHash, signed, origin: `test - ${this.shard}`, shard: this.shard };
+  }
+}
+
+function verifyFake(signed: string): VerifiedHead {
+  const o = JSON.parse(signed);
+  if (o.sig !== 'ok')
+    throw new TlogError('note/bad-signature', 'fake signature invalid', { received: signed });
+  return {
+    size: BigInt(o.size),
+    rootHash: new Uint8Array(Buffer.from(o.root, 'base64')),
+    signed,
+    origin: `test - ${o.shard}`,
+    shard: o.shard,
+  };
+}
+
+interface Script {
+  view: () => Promise<LogView>;
+  proof?: (first: VerifiedHead, second: VerifiedHead, call: number) => Promise<ReceivedProof>;
+}
+
+function scriptedClient(trees: Map<string, ScriptedTree>, script: Script) {
+  const calls = { view: 0, proof: 0 };
+  const honestProof = async (first: VerifiedHead, second: VerifiedHead): Promise<ReceivedProof> => {
+    const tree = trees.get(first.shard ?? '') as ScriptedTree;
+    const hashes = await consistencyProof(first.size, second.size, tree.source);
+    return { hashes, raw: JSON.stringify(hashes.map(toBase64)) };
+  };
+  const client: LogClient = {
+    type: 'rekor-v1',
+    fetchView: () => {
+      calls.view++;
+      return script.view();
+    },
+    fetchConsistencyProof: (a, b) => {
+      calls.proof++;
+      return (script.proof ?? honestProof)(a, b, calls.proof);
+    },
+    verifyStoredHead: verifyFake,
+  };
+  return { client, calls, honestProof };
+}
+
+async function setup(size = 10) {
+  const tree = new ScriptedTree('A', size);
+  const trees = new Map([['A', tree]]);
+  const store = new MemoryStateStore();
+  let view = async (): Promise<LogView> => ({ head: await tree.head() });
+  const script: Script = { view: () => view() };
+  const { client, calls, honestProof } = scriptedClient(trees, script);
+  const check = () => checkLog('log', { client, store, clock });
+  const setView = (v: () => Promise<LogView>) => {
+    view = v;
+  };
+  return { tree, trees, store, client, calls, check, setView, script, honestProof };
+}
+
+const storedSize = (store: MemoryStateStore) => store.heads.get('log')?.head.size;
+
+describe('checkLog', () => {
+  it('initializes on first use and stores the verified head', async () => {
+    const { check, store } = await setup(10);
+    const r = await check();
+    assert.equal(r.status, 'initialized');
+    assert.equal(r.current?.size, '10');
+    assert.equal(storedSize(store), '10');
+    assert.equal(store.heads.get('log')?.version, 1);
+    assert.equal(exitCodeFor(r.status), 0);
+  });
+
+  it('verifies growth with a consistency proof and moves the head', async () => {
+    const { check, store, tree, calls } = await setup(10);
+    await check();
+    tree.grow(7);
+    const r = await check();
+    assert.equal(r.status, 'verified');
+    assert.deepEqual([r.previous?.size, r.current?.size], ['10', '17']);
+    assert.equal(storedSize(store), '17');
+    assert.equal(calls.proof, 1);
+  });
+
+  it('reports unchanged for the same head and writes nothing', async () => {
+    const { check, store } = await setup(10);
+    await check();
+    const r = await check();
+    assert.equal(r.status, 'unchanged');
+    assert.equal(store.heads.get('log')?.version, 1);
+  });
+
+  it('accepts growth from an empty tree without fetching a proof', async () => {
+    const { check, store, tree, calls } = await setup(0);
+    assert.equal((await check()).status, 'initialized');
+    tree.grow(5);
+    assert.equal((await check()).status, 'verified');
+    assert.equal(calls.proof, 0);
+    assert.equal(storedSize(store), '5');
+  });
+
+  it('detects a fork: same size, different root; keeps evidence and the head', async () => {
+    const { check, store, setView } = await setup(10);
+    await check();
+    const forked = new ScriptedTree('A', 10, 1);
+    setView(async () => ({ head: await forked.head() }));
+    const r = await check();
+    assert.equal(r.status, 'fork');
+    assert.equal(exitCodeFor(r.status), 1);
+    assert.match(r.message ?? '', /size 10 with different roots/);
+    assert.ok(r.evidence?.previous && r.evidence.current && r.evidence.previous !== r.evidence.current);
+    assert.equal(storedSize(store), '10');
+    assert.equal(store.evidence.length, 1);
+    assert.equal(store.evidence[0]?.status, 'fork');
+  });
+
+  it('detects a rollback to a smaller validly signed head', async () => {
+    const { check, store, tree, setView } = await setup(10);
+    await check();
+    setView(async () => ({ head: await tree.head(6n) }));
+    const r = await check();
+    assert.equal(r.status, 'rollback');
+    assert.match(r.message ?? '', /size 6 is smaller than the verified head of size 10/);
+    assert.equal(storedSize(store), '10');
+    assert.equal(store.evidence.length, 1);
+  });
+
+  it('re-fetches a bad proof once; a transient fault still verifies', async () => {
+    const { check, store, tree, script, honestProof, calls } = await setup(10);
+    await check();
+    tree.grow(20);
+    script.proof = async (a, b, call) => {
+      const p = await honestProof(a, b);
+      return call === 1 ? { hashes: p.hashes.slice(1), raw: 'truncated' } : p;
+    };
+    const r = await check();
+    assert.equal(r.status, 'verified');
+    assert.equal(calls.proof, 2);
+    assert.equal(storedSize(store), '30');
+  });
+
+  it('declares inconsistent when the proof fails twice, with the proof as evidence', async () => {
+    const { check, store, tree, script, honestProof, calls } = await setup(10);
+    await check();
+    tree.grow(20);
+    script.proof = async (a, b) => {
+      const p = await honestProof(a, b);
+      const hashes = p.hashes.map((h, i) => (i === 0 ? h.map((x) => x ^ 1) : h));
+      return { hashes, raw: `flipped-${calls.proof}` };
+    };
+    const r = await check();
+    assert.equal(r.status, 'inconsistent');
+    assert.equal(calls.proof, 2);
+    assert.equal(r.errorCode, 'merkle/root-mismatch');
+    assert.equal(r.evidence?.proof, 'flipped-2');
+    assert.equal(r.evidence?.other?.firstProof, 'flipped-1');
+    assert.equal(storedSize(store), '10');
+  });
+
+  it('reports bad-signature with the received head as evidence and keeps the head', async () => {
+    const { check, store, setView } = await setup(10);
+    await check();
+    const forged = JSON.stringify({ sig: 'forged', shard: 'A', size: '99', root: 'AAAA' });
+    setView(async () => {
+      throw new TlogError('note/bad-signature', 'signature by rekor.test does not verify', {
+        received: forged,
+      });
+    });
+    const r = await check();
+    assert.equal(r.status, 'bad-signature');
+    assert.equal(r.evidence?.current, forged);
+    assert.ok(r.evidence?.previous);
+    assert.equal(storedSize(store), '10');
+    assert.equal(store.evidence.length, 1);
+  });
+
+  for (const [code, status] of [
+    ['http/timeout', 'unreachable'],
+    ['http/status', 'unreachable'],
+    ['http/too-large', 'invalid-response'],
+    ['response/malformed', 'invalid-response'],
+    ['response/mismatch', 'invalid-response'],
+  ] as const) {
+    it(`maps ${code} to ${status} and keeps the head`, async () => {
+      const { check, store, setView } = await setup(10);
+      await check();
+      setView(async () => {
+        throw new TlogError(code, `simulated ${code}`);
+      });
+      const r = await check();
+      assert.equal(r.status, status);
+      assert.equal(r.errorCode, code);
+      assert.equal(r.message, `simulated ${code}`);
+      assert.equal(exitCodeFor(r.status), 2);
+      assert.equal(storedSize(store), '10');
+      assert.equal(store.evidence.length, 0);
+    });
+  }
+
+  it('refuses stored state whose signed head no longer verifies (tampered state)', async () => {
+    const { check, store } = await setup(10);
+    await check();
+    const s = store.heads.get('log');
+    assert.ok(s);
+    store.heads.set('log', { ...s, head: { ...s.head, signed: s.head.signed.replace('"ok"', '"no"') } });
+    const r = await check();
+    assert.equal(r.status, 'monitor-error');
+    assert.equal(r.errorCode, 'state/corrupt');
+    assert.match(r.message ?? '', /no longer verifies with the pinned key/);
+  });
+
+  it('refuses stored state whose unsigned size disagrees with its signed head', async () => {
+    const { check, store } = await setup(10);
+    await check();
+    const s = store.heads.get('log');
+    assert.ok(s);
+    store.heads.set('log', { ...s, head: { ...s.head, size: '3' } });
+    const r = await check();
+    assert.equal(r.status, 'monitor-error');
+    assert.match(r.message ?? '', /says size 3 .* signed head says size 10/);
+  });
+
+  it('on a lost race, proves its head against the newer winner and never regresses the head', async () => {
+    const { check, store, tree, setView } = await setup(10);
+    await check();
+    tree.grow(5); // we will see 15
+    const ours = await tree.head();
+    tree.grow(5); // the winner stores 20
+    const winner = await tree.head();
+    setView(async () => ({ head: ours }));
+    store.beforeCompareAndSet = () => {
+      store.beforeCompareAndSet = undefined;
+      const s = store.heads.get('log');
+      assert.ok(s);
+      store.heads.set('log', {
+        version: s.version + 1,
+        head: { ...s.head, signed: winner.signed, size: '20', root: toBase64(winner.rootHash) },
+      });
+    };
+    const r = await check();
+    assert.equal(r.status, 'verified');
+    assert.equal(storedSize(store), '20');
+  });
+
+  it('on a lost race against a forked winner, reports the fork', async () => {
+    const { check, store, tree, setView } = await setup(10);
+    await check();
+    tree.grow(5);
+    const ours = await tree.head();
+    const forked = new ScriptedTree('A', 15, 7);
+    const theirs = await forked.head();
+    setView(async () => ({ head: ours }));
+    store.beforeCompareAndSet = () => {
+      store.beforeCompareAndSet = undefined;
+      const s = store.heads.get('log');
+      assert.ok(s);
+      store.heads.set('log', {
+        version: s.version + 1,
+        head: { ...s.head, signed: theirs.signed, size: '15', root: toBase64(theirs.rootHash) },
+      });
+    };
+    const r = await check();
+    assert.equal(r.status, 'fork');
+    assert.equal(storedSize(store), '15');
+    assert.equal(store.heads.get('log')?.head.signed, theirs.signed);
+  });
+
+  it('follows a Rekor shard rotation through the retired shard’s final head', async () => {
+    const { check, store, tree, trees, setView } = await setup(10);
+    await check();
+    tree.grow(4); // shard A ends at 14
+    const finalA = await tree.head();
+    const b = new ScriptedTree('B', 3);
+    trees.set('B', b);
+    setView(async () => ({ head: await b.head(), inactiveShards: [finalA] }));
+    const r = await check();
+    assert.equal(r.status, 'verified');
+    assert.deepEqual(r.shardRotation, { from: 'A', to: 'B', finalSize: '14' });
+    assert.equal(store.heads.get('log')?.head.shard, 'B');
+    assert.equal((await check()).status, 'unchanged');
+  });
+
+  it('treats a stored shard missing from inactiveShards as invalid-response, not a reset', async () => {
+    const { check, store, trees, setView } = await setup(10);
+    await check();
+    const b = new ScriptedTree('B', 3);
+    trees.set('B', b);
+    setView(async () => ({ head: await b.head(), inactiveShards: [] }));
+    const r = await check();
+    assert.equal(r.status, 'invalid-response');
+    assert.equal(r.errorCode, 'response/shard-missing');
+    assert.equal(store.heads.get('log')?.head.shard, 'A');
+  });
+
+  it('reports a retired shard whose final head forks from the stored head', async () => {
+    const { check, store, trees, setView } = await setup(10);
+    await check();
+    const finalA = await new ScriptedTree('A', 10, 9).head();
+    const b = new ScriptedTree('B', 3);
+    trees.set('B', b);
+    setView(async () => ({ head: await b.head(), inactiveShards: [finalA] }));
+    const r = await check();
+    assert.equal(r.status, 'fork');
+    assert.equal(r.evidence?.other?.retiredShardFinalHead, finalA.signed);
+    assert.equal(store.heads.get('log')?.head.shard, 'A');
+  });
+
+  it('still reports misbehaviour when the evidence cannot be stored', async () => {
+    const { check, store, tree, setView } = await setup(10);
+    await check();
+    store.failEvidence = true;
+    setView(async () => ({ head: await tree.head(4n) }));
+    const r = await check();
+    assert.equal(r.status, 'rollback');
+    assert.match(r.message ?? '', /evidence NOT stored/);
+  });
+});
