@@ -1,0 +1,66 @@
+/**
+ * Signed-note verification against pinned keys (c2sp.org/signed-note, "Signatures"):
+ * - a signature is from a known key only if its key name AND key ID both match a verifier;
+ * - signatures from unknown keys are ignored (witness cosignatures, rotated keys, other names);
+ * - a signature from a known key that fails to verify rejects the whole note;
+ * - a note with no verified signature from a known key is rejected.
+ */
+import { bytesEqual, utf8 } from '../bytes.ts';
+import { TlogError } from '../errors.ts';
+import { keyLabel } from './key-hash.ts';
+import { type NoteSignature, parseNote } from './note.ts';
+import type { NoteVerifier } from './verifier.ts';
+
+export interface VerifiedNote {
+  /** The whole note as received. */
+  readonly text: string;
+  /** The signed message (note text without the blank line and signatures). */
+  readonly body: string;
+  /** The known keys whose signatures verified, in signature order, each once. */
+  readonly verifiedBy: readonly { readonly name: string; readonly keyHash: Uint8Array }[];
+  /** Every signature line, verified or not (e.g. witness cosignatures to check separately). */
+  readonly signatures: readonly NoteSignature[];
+}
+
+/**
+ * Parses and verifies a signed note. Throws TlogError 'note/malformed',
+ * 'note/too-many-signatures', 'note/bad-signature' or 'note/no-verified-signature'.
+ */
+export function verifyNote(text: string | Uint8Array, verifiers: readonly NoteVerifier[]): VerifiedNote {
+  const note = parseNote(text);
+  const message = utf8(note.body);
+  const verifiedBy: { name: string; keyHash: Uint8Array }[] = [];
+
+  for (const sig of note.signatures) {
+    for (const v of verifiers) {
+      // Name compared literally (never as a pattern); key ID compared in constant time.
+      if (v.name !== sig.name || !bytesEqual(v.keyHash, sig.keyHash)) continue;
+      if (!v.verify(message, sig.signature)) {
+        throw new TlogError(
+          'note/bad-signature',
+          `signature by known key ${keyLabel(sig.name, sig.keyHash)} does not verify over the note text`,
+          { signer: sig.name, keyHash: keyLabel(sig.name, sig.keyHash), line: sig.line },
+        );
+      }
+      if (!verifiedBy.some((k) => k.name === v.name && bytesEqual(k.keyHash, v.keyHash))) {
+        verifiedBy.push({ name: v.name, keyHash: v.keyHash.slice() });
+      }
+    }
+  }
+
+  if (verifiedBy.length === 0) {
+    const present = note.signatures.map((s) => keyLabel(clip(s.name), s.keyHash));
+    const expected = verifiers.map((v) => keyLabel(v.name, v.keyHash));
+    throw new TlogError(
+      'note/no-verified-signature',
+      `no signature from a known key: note is signed by [${present.join(', ')}], expected one of [${expected.join(', ')}]`,
+      { present, expected },
+    );
+  }
+  return { text: note.text, body: note.body, verifiedBy, signatures: note.signatures };
+}
+
+/** Names come from untrusted input: keep messages bounded. */
+function clip(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 80)}…` : name;
+}
