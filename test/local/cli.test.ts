@@ -1,0 +1,344 @@
+/**
+ * The CLI end to end against the in-repo test log server (real signatures, real HTTP on
+ * loopback): every status and exit code of DESIGN.md for Rekor v1 and CT, recovery after each
+ * lie, shard rotation, and concurrent checks on one state file.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { main } from '../../lib/local/cli.ts';
+import type { CheckResult } from '../../lib/monitor/check-result.ts';
+import { startTestLog, type TestLog } from '../support/test-log-server.ts';
+
+const execFileP = promisify(execFile);
+const BIN = new URL('../../bin/tlog-monitor.js', import.meta.url).pathname;
+
+interface Run {
+  code: number;
+  results: CheckResult[];
+  err: string;
+}
+
+/** One CLI invocation, in-process, against `log` with its own state file. */
+class Cli {
+  private constructor(
+    readonly log: TestLog,
+    readonly dir: string,
+    readonly keyFile: string,
+  ) {}
+
+  static async for(log: TestLog): Promise<Cli> {
+    const dir = await mkdtemp(join(tmpdir(), 'tlog-cli-'));
+    const keyFile = join(dir, 'key.pem');
+    await writeFile(keyFile, log.publicKeyPem);
+    return new Cli(log, dir, keyFile);
+  }
+
+  get stateFile(): string {
+    return join(this.dir, 'state.json');
+  }
+
+  args(extra: string[] = []): string[] {
+    const origin = this.log.type === 'rekor-v1' ? ['--origin', this.log.keyName] : [];
+    return [
+      'check',
+      ...['--type', this.log.type, '--url', this.log.url, '--public-key', this.keyFile],
+      ...origin,
+      ...['--state', this.stateFile, '--name', 'test', '--json', '--timeout', '1'],
+      ...extra,
+    ];
+  }
+
+  async run(extra: string[] = []): Promise<Run> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(this.args(extra), { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, results: out.map((l) => JSON.parse(l) as CheckResult), err: err.join('\n') };
+  }
+
+  async expect(status: CheckResult['status'], code: number): Promise<CheckResult> {
+    const r = await this.run();
+    assert.equal(r.results.length, 1, r.err);
+    const result = r.results[0] as CheckResult;
+    assert.equal(result.status, status, `${result.status}: ${result.message ?? ''}`);
+    assert.equal(r.code, code);
+    return result;
+  }
+
+  async storedSize(): Promise<string | undefined> {
+    const s = JSON.parse(await readFile(this.stateFile, 'utf8'));
+    return s.logs.test?.head.size;
+  }
+}
+
+for (const type of ['rekor-v1', 'ct'] as const) {
+  describe(`tlog-monitor check (${type})`, () => {
+    let log: TestLog;
+    let cli: Cli;
+    before(async () => {
+      log = await startTestLog({ type, initialSize: 20 });
+    });
+    after(() => log.close());
+    const fresh = async () => {
+      log.reset();
+      cli = await Cli.for(log);
+      await cli.expect('initialized', 0);
+    };
+
+    it('initializes, verifies growth, reports unchanged', async () => {
+      await fresh();
+      assert.equal(await cli.storedSize(), String(log.size));
+      log.append(13);
+      const r = await cli.expect('verified', 0);
+      assert.equal(r.current?.size, String(log.size));
+      assert.equal(Number(r.current?.size) - Number(r.previous?.size), 13);
+      await cli.expect('unchanged', 0);
+    });
+
+    it('fork: exit 1 with evidence, head kept, recovers when the log is honest again', async () => {
+      await fresh();
+      const before = await cli.storedSize();
+      log.fork();
+      const r = await cli.expect('fork', 1);
+      assert.ok(r.evidence?.previous && r.evidence.current);
+      assert.notEqual(r.evidence.previous, r.evidence.current);
+      assert.equal(await cli.storedSize(), before);
+      const evidence = await readdir(`${cli.stateFile}.evidence`);
+      assert.equal(evidence.length, 1);
+      assert.match(evidence[0] ?? '', /-fork-/);
+      log.reset();
+      log.append(2);
+      await cli.expect('verified', 0);
+    });
+
+    it('rollback: exit 1, head kept', async () => {
+      await fresh();
+      log.append(5);
+      await cli.expect('verified', 0);
+      const stored = await cli.storedSize();
+      log.rollback(log.size - 3);
+      const r = await cli.expect('rollback', 1);
+      assert.equal(r.previous?.size, stored);
+      assert.equal(await cli.storedSize(), stored);
+      log.reset();
+      await cli.expect('unchanged', 0);
+    });
+
+    for (const mode of ['flip', 'truncate', 'extend', 'garbage'] as const) {
+      it(`bad proof (${mode}) persisting: ${mode === 'garbage' ? 'invalid-response, exit 2' : 'inconsistent, exit 1'}; head kept`, async () => {
+        await fresh();
+        const stored = await cli.storedSize();
+        log.append(9);
+        log.badProof(mode);
+        if (mode === 'garbage') {
+          await cli.expect('invalid-response', 2);
+        } else {
+          const r = await cli.expect('inconsistent', 1);
+          assert.ok(r.evidence?.proof, 'the proof is kept as evidence');
+        }
+        assert.equal(await cli.storedSize(), stored);
+        log.reset();
+        await cli.expect('verified', 0);
+      });
+    }
+
+    it('a bad proof served once is re-fetched and the check verifies', async () => {
+      await fresh();
+      log.append(9);
+      log.badProof('flip', { times: 1 });
+      await cli.expect('verified', 0);
+    });
+
+    it('bad signature: exit 1 with the rejected head as evidence, head kept', async () => {
+      await fresh();
+      const stored = await cli.storedSize();
+      log.append(3);
+      log.badSignature();
+      const r = await cli.expect('bad-signature', 1);
+      assert.ok(r.evidence?.current);
+      assert.equal(await cli.storedSize(), stored);
+      log.reset();
+      await cli.expect('verified', 0);
+    });
+
+    const operational: [string, () => void, CheckResult['status']][] = [
+      ['garbage', () => log.respondWith('garbage'), 'invalid-response'],
+      ['a huge answer', () => log.respondWith('huge'), 'invalid-response'],
+      ['a slow answer', () => log.respondWith('slow'), 'unreachable'],
+      ['HTTP 500', () => log.respondWith('status500'), 'unreachable'],
+      ['HTTP 404', () => log.respondWith('status404'), 'unreachable'],
+    ];
+    for (const [what, lie, status] of operational) {
+      it(`${what}: ${status}, exit 2, head kept, recovers`, async () => {
+        await fresh();
+        const stored = await cli.storedSize();
+        lie();
+        await cli.expect(status, 2);
+        assert.equal(await cli.storedSize(), stored);
+        log.reset();
+        await cli.expect('unchanged', 0);
+      });
+    }
+
+    it('a tampered state file is refused (monitor-error, exit 2), never trusted', async () => {
+      await fresh();
+      const s = JSON.parse(await readFile(cli.stateFile, 'utf8'));
+      const bump = (_: string, a: string, n: string, b: string) => `${a}${Number(n) + 1}${b}`;
+      const tampered = s.logs.test.head.signed.replace(
+        type === 'ct' ? /("tree_size":\s*)(\d+)()/ : /(\n)(\d+)(\n)/,
+        bump,
+      );
+      assert.notEqual(tampered, s.logs.test.head.signed);
+      s.logs.test.head.signed = tampered;
+      await writeFile(cli.stateFile, JSON.stringify(s));
+      const r = await cli.expect('monitor-error', 2);
+      assert.match(r.message ?? '', /no longer verifies/);
+    });
+
+    it('concurrent checks on one state file lose no update and never regress the head', async () => {
+      await fresh();
+      const runs: Promise<Run>[] = [];
+      for (let i = 0; i < 6; i++) {
+        log.append(1 + i);
+        runs.push(cli.run());
+      }
+      const done = await Promise.all(runs);
+      for (const r of done) {
+        assert.equal(r.code, 0, JSON.stringify(r.results));
+        assert.ok(['verified', 'unchanged'].includes(r.results[0]?.status ?? ''), r.results[0]?.status);
+      }
+      await cli.expect('unchanged', 0);
+      assert.equal(await cli.storedSize(), String(log.size));
+    });
+  });
+}
+
+describe('tlog-monitor check (rekor-v1 specifics)', () => {
+  let log: TestLog;
+  before(async () => {
+    log = await startTestLog({ type: 'rekor-v1', initialSize: 8 });
+  });
+  after(() => log.close());
+
+  it('wrong origin is bad-signature', async () => {
+    log.reset();
+    const cli = await Cli.for(log);
+    await cli.expect('initialized', 0);
+    log.wrongOrigin();
+    await cli.expect('bad-signature', 1);
+    log.reset();
+  });
+
+  it('unsigned JSON fields that disagree with the signed head are invalid-response', async () => {
+    log.reset();
+    const cli = await Cli.for(log);
+    await cli.expect('initialized', 0);
+    log.respondWith('json-mismatch');
+    const r = await cli.expect('invalid-response', 2);
+    assert.equal(r.errorCode, 'response/mismatch');
+    log.reset();
+  });
+
+  it('follows a shard rotation, and refuses a stored shard that vanished', async () => {
+    log.reset();
+    const cli = await Cli.for(log);
+    await cli.expect('initialized', 0);
+    const oldShard = log.treeId;
+    log.append(4);
+    log.rotateShard();
+    log.append(5);
+    const r = await cli.expect('verified', 0);
+    assert.equal(r.shardRotation?.from, oldShard);
+    assert.equal(r.shardRotation?.to, log.treeId);
+    assert.equal(r.current?.shard, log.treeId);
+    assert.equal(r.current?.size, '5');
+
+    // A second monitor that still holds the old shard, after the log forgot it.
+    const stale = await Cli.for(log);
+    log.reset();
+    const rotatedAway = log.treeId;
+    log.rotateShard();
+    await stale.expect('initialized', 0); // on the newest shard
+    log.rotateShard();
+    log.dropInactiveShard();
+    const gone = await stale.expect('invalid-response', 2);
+    assert.equal(gone.errorCode, 'response/shard-missing');
+    assert.notEqual(rotatedAway, log.treeId);
+  });
+});
+
+describe('tlog-monitor binary', () => {
+  it('prints help and exits 0', async () => {
+    const { stdout } = await execFileP(process.execPath, [BIN, '--help']);
+    assert.match(stdout, /tlog-monitor check/);
+  });
+
+  it('exits 2 with a message naming the problem on a bad flag or config', async () => {
+    await assert.rejects(
+      execFileP(process.execPath, [BIN, 'check', '--bogus']),
+      (e: { code: number; stderr: string }) => {
+        assert.equal(e.code, 2);
+        assert.match(e.stderr, /bogus/);
+        return true;
+      },
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'tlog-cfg-'));
+    const cfg = join(dir, 'c.json');
+    await writeFile(
+      cfg,
+      JSON.stringify({ logs: [{ name: 'x', type: 'ct', url: 'ftp://x', publicKey: 'nope' }] }),
+    );
+    await assert.rejects(
+      execFileP(process.execPath, [BIN, 'check', '--config', cfg]),
+      (e: { code: number; stderr: string }) => {
+        assert.equal(e.code, 2);
+        assert.match(e.stderr, /logs\[0\] \("x"\)\.url/);
+        return true;
+      },
+    );
+  });
+
+  it('exits 1 for a lying log when run as a process, and watch stops after --iterations', async () => {
+    const log = await startTestLog({ type: 'ct', initialSize: 4 });
+    try {
+      const cli = await Cli.for(log);
+      const args = cli.args();
+      await execFileP(process.execPath, [BIN, ...args]);
+      log.fork();
+      await assert.rejects(
+        execFileP(process.execPath, [BIN, ...args]),
+        (e: { code: number; stdout: string }) => {
+          assert.equal(e.code, 1);
+          assert.equal(JSON.parse(e.stdout).status, 'fork');
+          return true;
+        },
+      );
+      log.reset();
+      const dir = await mkdtemp(join(tmpdir(), 'tlog-watch-'));
+      const cfg = join(dir, 'c.json');
+      await writeFile(
+        cfg,
+        JSON.stringify({
+          logs: [{ name: 'w', type: 'ct', url: log.url, publicKey: log.publicKeyPem, interval: '10s' }],
+        }),
+      );
+      const { stdout } = await execFileP(process.execPath, [
+        BIN,
+        'watch',
+        '--config',
+        cfg,
+        '--state-dir',
+        dir,
+        '--iterations',
+        '1',
+      ]);
+      assert.match(stdout, /w: initialized/);
+    } finally {
+      await log.close();
+    }
+  });
+});
