@@ -77,12 +77,18 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     return values.help ? 0 : 2;
   }
   try {
-    const timeoutMs = values.timeout === undefined ? 10_000 : parseTimeout(values.timeout);
+    // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
+    const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
     const { logs, store } = await loadTargets(command, values);
-    const http = createHttpClient({ fetch: globalThis.fetch, clock: systemClock, timeoutMs });
+    const httpFor = (log: LogConfig) =>
+      createHttpClient({
+        fetch: globalThis.fetch,
+        clock: systemClock,
+        timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
+      });
     const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
     if (command === 'check') {
-      const results = await runChecks(logs, { http, store, clock: systemClock });
+      const results = await runChecks(logs, { httpFor, store, clock: systemClock });
       results.forEach(print);
       return worstExitCode(results);
     }
@@ -90,7 +96,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     const signal = io.signal ?? stopSignal();
     return await watchLogs(
       logs,
-      { http, store, clock: systemClock },
+      { httpFor, store, clock: systemClock },
       { onResult: print, signal, iterations },
     );
   } catch (e) {

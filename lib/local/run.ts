@@ -8,7 +8,8 @@ import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
 import type { StateStore } from '../monitor/state-store.ts';
 
 export interface RunDeps {
-  readonly http: HttpClient;
+  /** The bounded HTTP client for a log (its own timeout, if the config sets one). */
+  readonly httpFor: (log: LogConfig) => HttpClient;
   readonly store: StateStore;
   readonly clock: Clock;
 }
@@ -17,7 +18,7 @@ export interface RunDeps {
 export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult> {
   let client: ReturnType<typeof createLogClient>;
   try {
-    client = createLogClient(log, deps.http);
+    client = createLogClient(log, deps.httpFor(log));
   } catch (e) {
     return {
       log: log.name,
