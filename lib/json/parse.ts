@@ -303,7 +303,7 @@ class Parser {
     throw new TlogError(
       'response/malformed',
       `invalid JSON: ${why} at offset ${at}, near ${preview(this.text.slice(at, at + 32), 32)}`,
-      { position: at },
+      { position: at, reason: why },
     );
   }
 }
