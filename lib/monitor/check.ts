@@ -68,9 +68,15 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
 
   const previous = state.verified;
   try {
+    // A smaller head may come from a lagging replica behind a load balancer: ask once more
+    // before calling it a rollback (the evidence keeps both answers).
+    if (sameShard(previous, current) && current.size < previous.size) {
+      const again = await client.fetchView();
+      if (!(sameShard(previous, again.head) && again.head.size < previous.size)) view = again;
+    }
     return await settle(logName, deps, state, view);
   } catch (e) {
-    return failure(e, { previous: summary(previous), current: summary(current) });
+    return failure(e, { previous: summary(previous), current: summary(view.head) });
   }
 }
 

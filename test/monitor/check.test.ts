@@ -154,14 +154,27 @@ describe('checkLog', () => {
   });
 
   it('detects a rollback to a smaller validly signed head', async () => {
-    const { check, store, tree, setView } = await setup(10);
+    const { check, store, tree, setView, calls } = await setup(10);
     await check();
     setView(async () => ({ head: await tree.head(6n) }));
     const r = await check();
     assert.equal(r.status, 'rollback');
     assert.match(r.message ?? '', /size 6 is smaller than the verified head of size 10/);
+    assert.equal(calls.view, 3, 'the head was fetched twice before declaring a rollback');
     assert.equal(storedSize(store), '10');
     assert.equal(store.evidence.length, 1);
+  });
+
+  it('asks again before calling a smaller head a rollback (a lagging replica)', async () => {
+    const { check, store, tree, setView, calls } = await setup(10);
+    await check();
+    let served = 0;
+    setView(async () => ({ head: await tree.head(served++ === 0 ? 6n : 10n) }));
+    const r = await check();
+    assert.equal(r.status, 'unchanged');
+    assert.equal(calls.view, 3);
+    assert.equal(storedSize(store), '10');
+    assert.equal(store.evidence.length, 0);
   });
 
   it('re-fetches a bad proof once; a transient fault still verifies', async () => {
