@@ -55,12 +55,12 @@ export function parseSpki(spki: Uint8Array): PublicKey {
     );
   }
   const [oid, params] = readDerChildren(alg.value);
-  if (!oid || oid.tag !== 0x06) throw new TlogError('key/malformed', 'AlgorithmIdentifier has no OID');
+  if (oid?.tag !== 0x06) throw new TlogError('key/malformed', 'AlgorithmIdentifier has no OID');
   if (bits.value[0] !== 0) throw new TlogError('key/malformed', 'public key BIT STRING has unused bits');
   const keyBytes = bits.value.subarray(1);
 
   if (bytesEqual(oid.value, OID_EC_PUBLIC_KEY)) {
-    if (!params || params.tag !== 0x06 || !bytesEqual(params.value, OID_P256)) {
+    if (params?.tag !== 0x06 || !bytesEqual(params.value, OID_P256)) {
       throw new TlogError(
         'key/unsupported',
         `unsupported EC curve (OID ${toHex(params?.value ?? new Uint8Array())}); only P-256 is supported`,
