@@ -38,7 +38,9 @@ export type ErrorCode =
   | 'config/invalid'
   | 'state/corrupt'
   | 'state/conflict'
-  | 'state/io';
+  | 'state/io'
+  // Alert and metric delivery (SNS, CloudWatch, console)
+  | 'sink/unavailable';
 
 export class TlogError extends Error {
   readonly code: ErrorCode;

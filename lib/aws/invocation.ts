@@ -1,0 +1,171 @@
+/**
+ * One Lambda invocation for one log, composed from ports only (no SDK here, so it is testable
+ * with fakes): check (or verify a foreign head) → metrics → alerts.
+ *
+ * Failure rules (DESIGN.md, "Lambda contract", "Alerts"):
+ *   - a `monitor-error` (state unreadable, unwritable or corrupt) fails the invocation, so Lambda
+ *     retries; the stored head was not moved (check.ts moves it only by compare-and-set);
+ *   - metrics that cannot be published fail the invocation (after alerts were attempted);
+ *   - each alert is published, then its state saved: an alert that cannot be published fails
+ *     the invocation and is not marked sent, so the retry (or the next run) sends it again;
+ *   - misbehaviour evidence that could not be stored is still in the alert, and fails the
+ *     invocation so the retry stores it.
+ */
+import { TlogError } from '../errors.ts';
+import type { Clock } from '../http/ports.ts';
+import type { LogClient } from '../logs/log-client.ts';
+import { decideAlerts } from '../monitor/alert-policy.ts';
+import type { AlertSink, AlertStateStore } from '../monitor/alerts.ts';
+import { checkLog } from '../monitor/check.ts';
+import type { CheckResult } from '../monitor/check-result.ts';
+import type { MetricExtras, MetricsSink } from '../monitor/metrics.ts';
+import type { StateStore, StoredState } from '../monitor/state-store.ts';
+import { verifyForeignCheckpoint } from '../monitor/verify-foreign-checkpoint.ts';
+import type { MonitorEvent } from './events.ts';
+
+/** A state store that can say where it put a piece of evidence. */
+export interface EvidenceStore extends StateStore, AlertStateStore {
+  putEvidence(log: string, result: CheckResult): Promise<string>;
+}
+
+export interface InvocationDeps {
+  readonly logName: string;
+  readonly client: LogClient;
+  readonly store: EvidenceStore;
+  readonly metrics: MetricsSink;
+  readonly alerts: AlertSink;
+  readonly clock: Clock;
+  readonly reminderMs: number;
+  /** Where an evidence item is, in words an operator can act on. */
+  readonly evidenceRef: (key: string) => string;
+}
+
+/** Milliseconds spent in each dependency during one invocation. */
+export interface Timings {
+  log: number;
+  state: number;
+  metrics: number;
+  alerts: number;
+  total: number;
+}
+
+export interface InvocationReport {
+  readonly result: CheckResult;
+  readonly timings: Timings;
+  readonly alertsSent: number;
+  readonly evidenceNotStored: boolean;
+  /** Why the invocation fails, if it does. */
+  readonly failures: readonly string[];
+}
+
+/** Runs one invocation; returns its report, or throws when the invocation must fail (see above). */
+export async function runInvocation(event: MonitorEvent, deps: InvocationDeps): Promise<InvocationReport> {
+  const report = await invoke(event, deps);
+  if (report.failures.length > 0) {
+    const stateFailed = report.result.status === 'monitor-error' || report.evidenceNotStored;
+    throw new TlogError(
+      stateFailed ? 'state/io' : 'sink/unavailable',
+      `monitor invocation for "${deps.logName}" failed (${report.result.status}): ${report.failures.join('; ')}`,
+      { result: report.result, failures: report.failures },
+    );
+  }
+  return report;
+}
+
+/** Like runInvocation, but returns the failures in the report instead of throwing. */
+export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise<InvocationReport> {
+  const { clock, logName } = deps;
+  const timings: Timings = { log: 0, state: 0, metrics: 0, alerts: 0, total: 0 };
+  const begin = clock.now();
+  const timed = async <T>(key: keyof Timings, fn: () => Promise<T>): Promise<T> => {
+    const t0 = clock.now();
+    try {
+      return await fn();
+    } finally {
+      timings[key] += clock.now() - t0;
+    }
+  };
+  const client: LogClient = {
+    type: deps.client.type,
+    fetchView: () => timed('log', () => deps.client.fetchView()),
+    fetchConsistencyProof: (a, b) => timed('log', () => deps.client.fetchConsistencyProof(a, b)),
+    verifyStoredHead: (s) => deps.client.verifyStoredHead(s),
+  };
+  let loaded: StoredState | undefined;
+  let firstLoad = true;
+  let evidenceKey: string | undefined;
+  let evidenceError: string | undefined;
+  const store: StateStore = {
+    load: (log) =>
+      timed('state', async () => {
+        const s = await deps.store.load(log);
+        if (firstLoad) loaded = s;
+        firstLoad = false;
+        return s;
+      }),
+    compareAndSet: (log, v, head) => timed('state', () => deps.store.compareAndSet(log, v, head)),
+    recordEvidence: (log, result) =>
+      timed('state', async () => {
+        try {
+          evidenceKey = await deps.store.putEvidence(log, result);
+        } catch (e) {
+          evidenceError = e instanceof Error ? e.message : String(e);
+          throw e;
+        }
+      }),
+  };
+
+  const failures: string[] = [];
+  const splitView = event.kind === 'verify-checkpoint';
+  const result =
+    event.kind === 'verify-checkpoint'
+      ? await verifyForeignCheckpoint(logName, event.checkpoint, { client, store, clock })
+      : await checkLog(logName, { client, store, clock });
+  if (result.status === 'monitor-error') failures.push(result.message ?? 'monitor error');
+
+  let metricsError: string | undefined;
+  if (!splitView) {
+    try {
+      await timed('metrics', () => deps.metrics.publish(result, metricExtras(result, loaded, clock.now())));
+    } catch (e) {
+      metricsError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  let alertsSent = 0;
+  try {
+    await timed('alerts', async () => {
+      const states = await deps.store.loadAlerts(logName);
+      const actions = decideAlerts(result, states, clock.now(), deps.reminderMs, {
+        force: event.kind === 'check',
+        splitView,
+      });
+      for (const { alert, next } of actions) {
+        const withEvidence = alert.result.evidence !== undefined && alert.kind !== 'resolved';
+        await deps.alerts.publish({
+          ...alert,
+          ...(withEvidence && evidenceKey !== undefined
+            ? { evidenceRef: deps.evidenceRef(evidenceKey) }
+            : {}),
+          ...(withEvidence && evidenceError !== undefined ? { evidenceNotStored: evidenceError } : {}),
+        });
+        alertsSent++;
+        await deps.store.saveAlert(logName, next);
+      }
+    });
+  } catch (e) {
+    failures.push(e instanceof Error ? e.message : String(e));
+  }
+  if (metricsError !== undefined) failures.push(metricsError);
+  if (evidenceError !== undefined) failures.push(`misbehaviour evidence was not stored: ${evidenceError}`);
+  timings.total = clock.now() - begin;
+  return { result, timings, alertsSent, evidenceNotStored: evidenceError !== undefined, failures };
+}
+
+/** SecondsSinceGrowth: 0 when this check saw growth, else the age of the head stored at the start. */
+function metricExtras(result: CheckResult, loaded: StoredState | undefined, nowMs: number): MetricExtras {
+  if (result.status === 'verified') return { secondsSinceGrowth: 0 };
+  if (!loaded) return {};
+  const at = Date.parse(loaded.head.verifiedAt);
+  return Number.isFinite(at) ? { secondsSinceGrowth: Math.max(0, (nowMs - at) / 1000) } : {};
+}

@@ -1,0 +1,91 @@
+/**
+ * The Lambda's configuration (DESIGN.md, "Lambda contract"), read from its environment once per
+ * cold start: LOG_CONFIG (one log entry, JSON), TABLE_NAME, TOPIC_ARN, METRICS_NAMESPACE, and
+ * the optional ALERT_REMINDER (how often an alert is repeated while its condition persists,
+ * `<n>s|m|h`, default 6h). Every problem names its variable.
+ */
+import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
+import { TlogError } from '../errors.ts';
+import { DEFAULT_REMINDER_MS } from '../monitor/alert-policy.ts';
+
+export interface RuntimeConfig {
+  readonly log: LogConfig;
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly metricsNamespace: string;
+  readonly reminderMs: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+// docs.aws.amazon.com DynamoDB naming rules: 3 to 255 of [a-zA-Z0-9_.-].
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+// arn:<partition>:sns:<region>:<12-digit account>:<topic name, 1-256 of [A-Za-z0-9_-], .fifo allowed>
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+const REMINDER = /^([1-9][0-9]{0,5})([smh])$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+export function readRuntimeConfig(env: Env): RuntimeConfig {
+  const problems: string[] = [];
+  const required = (name: string): string | undefined => {
+    const v = env[name];
+    if (v === undefined || v.trim() === '') {
+      problems.push(`${name} is not set`);
+      return undefined;
+    }
+    return v;
+  };
+
+  let log: LogConfig | undefined;
+  const logText = required('LOG_CONFIG');
+  if (logText !== undefined) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(logText);
+    } catch (e) {
+      problems.push(`LOG_CONFIG is not valid JSON: ${(e as Error).message}`);
+    }
+    if (raw !== undefined) {
+      try {
+        log = parseLogConfig(raw, 'LOG_CONFIG');
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+  }
+
+  const tableName = required('TABLE_NAME');
+  if (tableName !== undefined && !TABLE_NAME.test(tableName)) {
+    problems.push(
+      `TABLE_NAME must be 3 to 255 letters, digits, "_", "." or "-", got ${JSON.stringify(tableName)}`,
+    );
+  }
+  const topicArn = required('TOPIC_ARN');
+  if (topicArn !== undefined && !TOPIC_ARN.test(topicArn)) {
+    problems.push(
+      `TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got ${JSON.stringify(topicArn)}`,
+    );
+  }
+  const namespace = required('METRICS_NAMESPACE');
+  if (
+    namespace !== undefined &&
+    (namespace.length > 255 || !/^[A-Za-z0-9.\-_/#: ]+$/.test(namespace) || /^(AWS\/|:)/.test(namespace))
+  ) {
+    problems.push(
+      `METRICS_NAMESPACE must be 1 to 255 of letters, digits, ".-_/#: ", not starting with "AWS/" or ":", got ${JSON.stringify(namespace)}`,
+    );
+  }
+  let reminderMs = DEFAULT_REMINDER_MS;
+  const reminder = env.ALERT_REMINDER;
+  if (reminder !== undefined && reminder !== '') {
+    const m = REMINDER.exec(reminder);
+    if (!m)
+      problems.push(`ALERT_REMINDER must be a duration like "30m" or "6h", got ${JSON.stringify(reminder)}`);
+    else reminderMs = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  }
+
+  if (problems.length > 0 || !log || !tableName || !topicArn || !namespace) {
+    throw new TlogError('config/invalid', `invalid Lambda environment: ${problems.join('; ')}`, { problems });
+  }
+  return { log, tableName, topicArn, metricsNamespace: namespace, reminderMs };
+}

@@ -1,0 +1,136 @@
+/**
+ * The AWS integration harness: a moto_server with the monitor's table, topic and an SQS inbox
+ * subscribed to the topic, an in-repo test log, and the real Lambda handler wired to both
+ * through the same code path as in Lambda (createHandler with SDK clients pointed at moto).
+ */
+import type { QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { createHandler, type HandlerOverrides, type MonitorHandler } from '../../functions/monitor.ts';
+import { DynamoStore, logKey } from '../../lib/aws/dynamodb-store.ts';
+import type { Clock } from '../../lib/http/ports.ts';
+import type { StoredState } from '../../lib/monitor/state-store.ts';
+import {
+  type AwsClients,
+  clientsFor,
+  createStack,
+  drainQueue,
+  type Moto,
+  type SnsEnvelope,
+  type Stack,
+  startMoto,
+} from '../support/moto.ts';
+import { startTestLog, type TestLog, type TestLogType } from '../support/test-log-server.ts';
+
+export const LOG_NAME = 'testlog';
+export const NAMESPACE = 'TlogMonitorTest';
+
+export const SCHEDULED_EVENT = {
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-11-24T12:00:00Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/tlog-monitor-testlog'],
+  detail: {},
+};
+
+/** The system clock shifted by `offsetMs` (to reach reminder times without waiting). */
+export class ShiftedClock implements Clock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+export interface Harness {
+  readonly moto: Moto;
+  readonly clients: AwsClients;
+  readonly stack: Stack;
+  readonly log: TestLog;
+  readonly env: Record<string, string>;
+  readonly clock: ShiftedClock;
+  readonly store: DynamoStore;
+  readonly handler: MonitorHandler;
+  handlerWith(overrides: HandlerOverrides): MonitorHandler;
+  head(): Promise<StoredState | undefined>;
+  /** Every SNS notification delivered since the last call. */
+  messages(): Promise<SnsEnvelope[]>;
+  items(prefix: string): Promise<NonNullable<QueryCommandOutput['Items']>>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { type?: TestLogType; initialSize?: number; extraEnv?: Record<string, string> } = {},
+): Promise<Harness> {
+  const moto = await startMoto();
+  try {
+    const clients = clientsFor(moto.endpoint);
+    const stack = await createStack(clients);
+    const log = await startTestLog({
+      type: options.type ?? 'rekor-v1',
+      initialSize: options.initialSize ?? 5,
+    });
+    const logConfig = {
+      name: LOG_NAME,
+      type: log.type,
+      url: log.url,
+      publicKey: log.publicKeyPem,
+      ...(log.type === 'rekor-v1' ? { origin: log.keyName } : {}),
+      timeoutMs: 5_000,
+    };
+    const env = {
+      LOG_CONFIG: JSON.stringify(logConfig),
+      TABLE_NAME: stack.tableName,
+      TOPIC_ARN: stack.topicArn,
+      METRICS_NAMESPACE: NAMESPACE,
+      ...options.extraEnv,
+    };
+    const clock = new ShiftedClock();
+    const base: HandlerOverrides = {
+      dynamo: clients.dynamo,
+      cloudwatch: clients.cloudwatch,
+      sns: clients.sns,
+      clock,
+      log: () => {},
+    };
+    const store = new DynamoStore({ client: clients.dynamo, tableName: stack.tableName });
+    const handlerWith = (overrides: HandlerOverrides) => createHandler(env, { ...base, ...overrides });
+    return {
+      moto,
+      clients,
+      stack,
+      log,
+      env,
+      clock,
+      store,
+      handler: handlerWith({}),
+      handlerWith,
+      head: () => store.load(LOG_NAME),
+      messages: () => drainQueue(clients.sqs, stack.queueUrl),
+      items: async (prefix) => {
+        const out = await clients.dynamo.send(
+          new QueryCommand({
+            TableName: stack.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+            ExpressionAttributeValues: { ':pk': { S: logKey(LOG_NAME) }, ':p': { S: prefix } },
+            ConsistentRead: true,
+          }),
+        );
+        return out.Items ?? [];
+      },
+      close: async () => {
+        await log.close();
+        for (const c of Object.values(clients)) c.destroy();
+        await moto.stop();
+      },
+    };
+  } catch (e) {
+    await moto.stop();
+    throw e;
+  }
+}
