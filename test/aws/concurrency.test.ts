@@ -1,0 +1,66 @@
+/**
+ * Eight concurrent invocations of the handler (eight "Lambda containers", each its own handler)
+ * on one log that keeps growing: no update is lost (HEAD ends at least as far as any head any
+ * invocation verified) and HEAD never regresses (the CP# history, in version order, has strictly
+ * growing sizes and one item per HEAD version).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type Harness, LOG_NAME, SCHEDULED_EVENT, startHarness } from './harness.ts';
+
+describe('monitor Lambda on moto: concurrent invocations', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ initialSize: 3 });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('8 concurrent invocations per round, 4 rounds, the log growing meanwhile: no lost update, no regression', async () => {
+    const handlers = Array.from({ length: 8 }, () => h.handlerWith({}));
+    let maxSeen = 0n;
+    let sawRace = false;
+    for (let round = 0; round < 4; round++) {
+      h.log.append(round + 1);
+      const runs = handlers.map(async (handler, i) => {
+        // Half of them start after the log grew once more, so they see different heads.
+        if (i % 2 === 1) await new Promise((r) => setTimeout(r, 5));
+        if (i === 1) h.log.append(2);
+        return handler(SCHEDULED_EVENT);
+      });
+      const results = await Promise.all(runs);
+      for (const r of results) {
+        assert.ok(['initialized', 'verified', 'unchanged'].includes(r.status), `${r.status}: ${r.message}`);
+        const size = BigInt(r.current?.size ?? '0');
+        if (size > maxSeen) maxSeen = size;
+      }
+      if (results.filter((r) => r.status === 'initialized' || r.status === 'verified').length > 1)
+        sawRace = true;
+      const head = await h.head();
+      assert.ok(head);
+      assert.ok(
+        BigInt(head.head.size) >= maxSeen,
+        `HEAD ${head.head.size} is behind a verified head of size ${maxSeen}`,
+      );
+    }
+    assert.ok(sawRace, 'invocations really raced on the same version');
+
+    const head = await h.head();
+    assert.equal(head?.head.size, String(h.log.size), 'HEAD is the latest head');
+    const cps = (await h.items('CP#'))
+      .map((i) => ({ version: Number(i.version?.N), size: BigInt(i.size?.S ?? '-1') }))
+      .sort((a, b) => a.version - b.version);
+    assert.equal(
+      cps.length,
+      head?.version,
+      'one CP# item per HEAD version: every stored head is in the history',
+    );
+    cps.forEach((cp, i) => {
+      assert.equal(cp.version, i + 1);
+      if (i > 0) assert.ok(cp.size > (cps[i - 1]?.size ?? 0n), `CP# v${cp.version} regressed`);
+    });
+    assert.equal((await h.messages()).length, 0, 'no alert: racing honest monitors agree');
+    assert.ok((await h.store.checkpoints(LOG_NAME)).length >= 2);
+  });
+});

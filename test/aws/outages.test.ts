@@ -1,0 +1,129 @@
+/**
+ * DynamoDB, SNS or CloudWatch unavailable (clients pointed at a closed loopback port, or one
+ * DynamoDB call redirected there mid-check): the invocation fails (so Lambda retries), HEAD is
+ * untouched, no alert is marked sent that was not sent, and the next run recovers.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { freePort, sdkConfig } from '../support/moto.ts';
+import { type Harness, SCHEDULED_EVENT, startHarness } from './harness.ts';
+
+describe('monitor Lambda on moto: AWS services unavailable', () => {
+  let h: Harness;
+  let closed: string;
+  before(async () => {
+    h = await startHarness({ initialSize: 4 });
+    closed = `http://127.0.0.1:${await freePort()}`;
+    assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'initialized');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('DynamoDB unreachable: fails naming DynamoDB, HEAD untouched, next run recovers', async () => {
+    const before = await h.head();
+    h.log.append(2);
+    const down = h.handlerWith({ dynamo: new DynamoDBClient(sdkConfig(closed)) });
+    await assert.rejects(down(SCHEDULED_EVENT), /DynamoDB: cannot read the HEAD item/);
+    assert.deepEqual(await h.head(), before);
+    assert.equal((await h.messages()).length, 0);
+    const next = await h.handler(SCHEDULED_EVENT);
+    assert.equal(next.status, 'verified');
+    assert.equal((await h.head())?.head.size, '6');
+  });
+
+  it('DynamoDB lost mid-check (the HEAD transaction cannot be sent): fails, HEAD untouched, next run recovers', async () => {
+    const before = await h.head();
+    h.log.append(3);
+    const dynamo = new DynamoDBClient(sdkConfig(h.moto.endpoint));
+    const port = Number(new URL(closed).port);
+    // Reads reach moto; the conditional write goes to a closed port: a real connection failure.
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        const req = args.request as { port?: number };
+        if (context.commandName === 'TransactWriteItemsCommand') req.port = port;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'redirectTransactToClosedPort' },
+    );
+    let reads = 0;
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetItemCommand') reads++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countReads' },
+    );
+    await assert.rejects(h.handlerWith({ dynamo })(SCHEDULED_EVENT), /move the HEAD item/);
+    assert.ok(reads >= 1, 'the check read HEAD before failing');
+    assert.deepEqual(await h.head(), before, 'HEAD untouched');
+    dynamo.destroy();
+    assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'verified');
+    assert.equal((await h.head())?.head.size, '9');
+    const msgs = await h.messages();
+    assert.deepEqual(
+      msgs.map((m) => m.Subject),
+      ['[tlog-monitor] testlog: monitor-error', '[tlog-monitor] testlog: resolved (monitor-error)'],
+      'an operational warning while the state could not be written, resolved by the clean run',
+    );
+    assert.equal(msgs[0]?.MessageAttributes?.severity?.Value, 'warning');
+  });
+
+  it('SNS unreachable on a fork: fails, HEAD untouched, alert not marked sent; the next run sends it once', async () => {
+    await h.messages();
+    const before = await h.head();
+    h.log.fork();
+    const down = h.handlerWith({ sns: new SNSClient(sdkConfig(closed)) });
+    await assert.rejects(down(SCHEDULED_EVENT), /SNS: cannot publish the new alert "fork"/);
+    assert.deepEqual(await h.head(), before);
+    assert.equal((await h.items('ALERT#fork')).length, 0, 'not marked sent');
+    assert.equal((await h.items('EVIDENCE#')).length, 1, 'the evidence is kept all the same');
+
+    const next = await h.handler(SCHEDULED_EVENT);
+    assert.equal(next.status, 'fork');
+    const msgs = await h.messages();
+    assert.deepEqual(
+      msgs.map((m) => m.Subject),
+      ['[tlog-monitor] testlog: fork'],
+    );
+    assert.equal((await h.items('ALERT#fork'))[0]?.active?.BOOL, true);
+    h.log.reset();
+    await h.handler(SCHEDULED_EVENT);
+    assert.deepEqual(
+      (await h.messages()).map((m) => m.Subject),
+      ['[tlog-monitor] testlog: resolved (fork)'],
+    );
+  });
+
+  it('CloudWatch unreachable: fails; on a fork, HEAD untouched and the alert still goes out', async () => {
+    const down = h.handlerWith({ cloudwatch: new CloudWatchClient(sdkConfig(closed)) });
+    const before = await h.head();
+    h.log.fork();
+    await assert.rejects(down(SCHEDULED_EVENT), /CloudWatch: cannot publish the metrics/);
+    assert.deepEqual(await h.head(), before, 'HEAD untouched');
+    assert.deepEqual(
+      (await h.messages()).map((m) => m.Subject),
+      ['[tlog-monitor] testlog: fork'],
+      'metrics failing does not hold back the alert',
+    );
+    h.log.reset();
+    assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'unchanged');
+    assert.equal((await h.messages()).length, 1, 'resolved');
+  });
+
+  it('CloudWatch unreachable on honest growth: fails; HEAD holds the verified head, never a regression; next run is clean', async () => {
+    const down = h.handlerWith({ cloudwatch: new CloudWatchClient(sdkConfig(closed)) });
+    const before = await h.head();
+    h.log.append(1);
+    await assert.rejects(down(SCHEDULED_EVENT), /CloudWatch/);
+    const after = await h.head();
+    // The check itself completed: the proven head was stored before metrics were sent.
+    assert.equal(after?.version, (before?.version ?? 0) + 1);
+    assert.equal(after?.head.size, String(h.log.size));
+    assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'unchanged');
+    assert.equal((await h.messages()).length, 0);
+  });
+});
