@@ -84,7 +84,10 @@ export async function startMoto(options: { timeoutMs?: number; port?: number } =
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`moto_server exited before answering on ${endpoint}:\n${out}`);
+    if (exited) {
+      const hint = /ENOENT/.test(out) ? " (moto_server is not on PATH: pip install 'moto[server]')" : '';
+      throw new Error(`moto_server exited before answering on ${endpoint}${hint}:\n${out}`);
+    }
     try {
       const res = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1_000) });
       await res.arrayBuffer();

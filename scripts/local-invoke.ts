@@ -1,0 +1,195 @@
+/**
+ * Runs the monitor Lambda handler locally, exactly as deployed, against a local AWS emulator
+ * (moto_server, started and stopped here) and a log of your choice, and prints what it produced:
+ * each CheckResult, the SNS messages (read back from an SQS queue subscribed to the topic), the
+ * CloudWatch metrics, and the time spent in each dependency.
+ *
+ *   npm run local:invoke -- --log sigstore-rekor                  a preset
+ *   npm run local:invoke -- --log mylog --config my.config.json   a log from a config file
+ *   npm run local:invoke -- --test-log [--lie fork|rollback|bad-proof|bad-signature]
+ *
+ * Options: --runs N (default 2), --event scheduled|check (default scheduled).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { createHandler } from '../functions/monitor.ts';
+import type { InvocationReport } from '../lib/aws/invocation.ts';
+import { parseConfigFile } from '../lib/config/config-file.ts';
+import { type LogConfig, logConfigToJson, parseLogConfig } from '../lib/config/log-config.ts';
+import { getPreset, PRESET_NAMES } from '../lib/config/presets.ts';
+import { clientsFor, createStack, drainQueue, startMoto } from '../test/support/moto.ts';
+import { startTestLog, type TestLog } from '../test/support/test-log-server.ts';
+
+const NAMESPACE = 'TransparencyLogMonitor';
+const LIES = ['fork', 'rollback', 'bad-proof', 'bad-signature'] as const;
+
+function usage(message?: string): never {
+  if (message) console.error(`local:invoke: ${message}\n`);
+  console.error(
+    'usage: npm run local:invoke -- (--log <preset or config log name> [--config FILE] | --test-log [--lie ' +
+      `${LIES.join('|')}]) [--runs N] [--event scheduled|check]\npresets: ${PRESET_NAMES.join(', ')}`,
+  );
+  process.exit(2);
+}
+
+function resolveLog(name: string | undefined, configFile: string | undefined): LogConfig {
+  if (name === undefined) usage('--log or --test-log is required');
+  if (configFile !== undefined) {
+    const config = parseConfigFile(readFileSync(configFile, 'utf8'), configFile);
+    const found = config.logs.find((l) => l.name === name);
+    if (!found)
+      usage(`no log named "${name}" in ${configFile} (has: ${config.logs.map((l) => l.name).join(', ')})`);
+    return found;
+  }
+  const preset = getPreset(name);
+  if (!preset) usage(`"${name}" is not a preset; pass --config FILE to pick a log from a config file`);
+  const { description: _d, ...entry } = preset;
+  return parseLogConfig(entry, `preset ${name}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      log: { type: 'string' },
+      config: { type: 'string' },
+      'test-log': { type: 'boolean', default: false },
+      lie: { type: 'string' },
+      runs: { type: 'string', default: '2' },
+      event: { type: 'string', default: 'scheduled' },
+    },
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 20) usage('--runs must be 1 to 20');
+  if (values.event !== 'scheduled' && values.event !== 'check') usage('--event must be scheduled or check');
+  const lie = values.lie;
+  if (lie !== undefined && !(LIES as readonly string[]).includes(lie))
+    usage(`--lie must be one of ${LIES.join(', ')}`);
+  if (lie !== undefined && !values['test-log']) usage('--lie needs --test-log');
+
+  let testLog: TestLog | undefined;
+  let log: LogConfig;
+  if (values['test-log']) {
+    testLog = await startTestLog({ type: 'rekor-v1', initialSize: 10 });
+    log = parseLogConfig(
+      {
+        name: 'test-log',
+        type: 'rekor-v1',
+        url: testLog.url,
+        publicKey: testLog.publicKeyPem,
+        origin: testLog.keyName,
+      },
+      '--test-log',
+    );
+  } else {
+    log = resolveLog(values.log, values.config);
+  }
+
+  const moto = await startMoto();
+  const clients = clientsFor(moto.endpoint);
+  const stop = async () => {
+    await testLog?.close();
+    for (const c of Object.values(clients)) c.destroy();
+    await moto.stop();
+  };
+  process.once('SIGINT', () => {
+    void stop().then(() => process.exit(130));
+  });
+  try {
+    const stack = await createStack(clients);
+    console.log(`moto_server on ${moto.endpoint}: table ${stack.tableName}, topic ${stack.topicArn}\n`);
+    const env = {
+      LOG_CONFIG: JSON.stringify(logConfigToJson(log)),
+      TABLE_NAME: stack.tableName,
+      TOPIC_ARN: stack.topicArn,
+      METRICS_NAMESPACE: NAMESPACE,
+    };
+    const reports: InvocationReport[] = [];
+    const handler = createHandler(env, {
+      dynamo: clients.dynamo,
+      cloudwatch: clients.cloudwatch,
+      sns: clients.sns,
+      onReport: (r) => reports.push(r),
+      log: () => {},
+    });
+    const event =
+      values.event === 'check'
+        ? { action: 'check' }
+        : { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+    for (let i = 1; i <= runs; i++) {
+      if (testLog && i > 1) {
+        // A fork or rollback is of the stored size or below; a bad proof needs growth to prove.
+        if (i === 2 && lie !== undefined) {
+          if (lie === 'bad-proof') testLog.append(3);
+          applyLie(testLog, lie);
+        } else testLog.append(3);
+      }
+      console.log(`=== invocation ${i}: ${JSON.stringify(event)}`);
+      try {
+        const result = await handler(event);
+        console.log(JSON.stringify(result, null, 2));
+      } catch (e) {
+        console.log(`invocation FAILED (Lambda would retry): ${(e as Error).message}`);
+      }
+      const t = reports.at(-1)?.timings;
+      if (t) {
+        console.log(
+          `timings (ms): total ${t.total}, log ${t.log}, DynamoDB ${t.state}, CloudWatch ${t.metrics}, SNS + alert state ${t.alerts}`,
+        );
+      }
+      console.log();
+    }
+
+    const messages = await drainQueue(clients.sqs, stack.queueUrl);
+    console.log(`=== SNS messages: ${messages.length}`);
+    for (const m of messages) {
+      const attrs = Object.entries(m.MessageAttributes ?? {})
+        .map(([k, v]) => `${k}=${v.Value}`)
+        .join(' ');
+      console.log(`--- Subject: ${m.Subject}\n    Attributes: ${attrs}\n${m.Message}\n`);
+    }
+
+    const listed = await clients.cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE }));
+    const names = [...new Set((listed.Metrics ?? []).map((m) => m.MetricName as string))].sort();
+    const now = Date.now();
+    const data = await clients.cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now - 3_600_000),
+        EndTime: new Date(now + 60_000),
+        MetricDataQueries: names.map((name, i) => ({
+          Id: `m${i}`,
+          MetricStat: {
+            Metric: {
+              Namespace: NAMESPACE,
+              MetricName: name,
+              Dimensions: [{ Name: 'Log', Value: log.name }],
+            },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+        })),
+      }),
+    );
+    console.log(
+      `=== CloudWatch metrics (namespace ${NAMESPACE}, dimension Log=${log.name}; maximum per minute)`,
+    );
+    for (const [i, name] of names.entries()) {
+      const r = (data.MetricDataResults ?? []).find((x) => x.Id === `m${i}`);
+      console.log(`${name.padEnd(22)} ${(r?.Values ?? []).join(', ')}`);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+function applyLie(log: TestLog, lie: string | undefined): void {
+  if (lie === 'fork') log.fork();
+  else if (lie === 'rollback') log.rollback(5);
+  else if (lie === 'bad-proof') log.badProof('flip');
+  else if (lie === 'bad-signature') log.badSignature();
+}
+
+main().catch((e) => {
+  console.error(`local:invoke: ${(e as Error).message}`);
+  process.exit(1);
+});
