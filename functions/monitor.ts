@@ -12,7 +12,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchMetrics } from '../lib/aws/cloudwatch-metrics.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
 import { parseEvent } from '../lib/aws/events.ts';
-import { type InvocationReport, runInvocation } from '../lib/aws/invocation.ts';
+import { type InvocationReport, invoke, throwIfFailed } from '../lib/aws/invocation.ts';
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
 import { createHttpClient } from '../lib/http/bounded-client.ts';
@@ -67,12 +67,13 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
       `DynamoDB table ${config.tableName}, item pk=${logKey(config.log.name)} sk=${sk}`,
   };
   return async (event) => {
-    const report = await runInvocation(parseEvent(event), deps);
+    const report = await invoke(parseEvent(event), deps);
     overrides.onReport?.(report);
-    const { result, timings, alertsSent } = report;
+    const { result, timings, alertsSent, failures } = report;
     (overrides.log ?? console.log)(
-      JSON.stringify({ log: result.log, status: result.status, alertsSent, timings }),
+      JSON.stringify({ log: result.log, status: result.status, alertsSent, timings, failures }),
     );
+    throwIfFailed(report, config.log.name);
     return result;
   };
 }

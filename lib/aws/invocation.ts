@@ -61,15 +61,19 @@ export interface InvocationReport {
 /** Runs one invocation; returns its report, or throws when the invocation must fail (see above). */
 export async function runInvocation(event: MonitorEvent, deps: InvocationDeps): Promise<InvocationReport> {
   const report = await invoke(event, deps);
-  if (report.failures.length > 0) {
-    const stateFailed = report.result.status === 'monitor-error' || report.evidenceNotStored;
-    throw new TlogError(
-      stateFailed ? 'state/io' : 'sink/unavailable',
-      `monitor invocation for "${deps.logName}" failed (${report.result.status}): ${report.failures.join('; ')}`,
-      { result: report.result, failures: report.failures },
-    );
-  }
+  throwIfFailed(report, deps.logName);
   return report;
+}
+
+/** Throws TlogError when the report says the invocation must fail, so that Lambda retries it. */
+export function throwIfFailed(report: InvocationReport, logName: string): void {
+  if (report.failures.length === 0) return;
+  const stateFailed = report.result.status === 'monitor-error' || report.evidenceNotStored;
+  throw new TlogError(
+    stateFailed ? 'state/io' : 'sink/unavailable',
+    `monitor invocation for "${logName}" failed (${report.result.status}): ${report.failures.join('; ')}`,
+    { result: report.result, failures: report.failures },
+  );
 }
 
 /** Like runInvocation, but returns the failures in the report instead of throwing. */

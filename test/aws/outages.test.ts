@@ -98,6 +98,41 @@ describe('monitor Lambda on moto: AWS services unavailable', () => {
     );
   });
 
+  it('evidence cannot be stored: the alert still carries it (saying so), the invocation fails, the retry stores it', async () => {
+    await h.messages();
+    const before = await h.head();
+    const evidenceBefore = (await h.items('EVIDENCE#')).length;
+    const dynamo = new DynamoDBClient(sdkConfig(h.moto.endpoint));
+    const port = Number(new URL(closed).port);
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: { sk?: { S?: string } } };
+        if (context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('EVIDENCE#')) {
+          (args.request as { port?: number }).port = port;
+        }
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'evidenceToClosedPort' },
+    );
+    h.log.rollback(2);
+    await assert.rejects(h.handlerWith({ dynamo })(SCHEDULED_EVENT), /misbehaviour evidence was not stored/);
+    dynamo.destroy();
+    assert.deepEqual(await h.head(), before);
+    const [alert, ...more] = await h.messages();
+    assert.equal(more.length, 0);
+    assert.equal(alert?.Subject, '[tlog-monitor] testlog: rollback');
+    assert.match(alert?.Message ?? '', /Evidence was NOT stored: DynamoDB: cannot store an EVIDENCE item/);
+    assert.match(alert?.Message ?? '', /"evidence": \{/);
+    assert.equal((await h.items('EVIDENCE#')).length, evidenceBefore);
+
+    assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'rollback', 'the retry');
+    assert.equal((await h.items('EVIDENCE#')).length, evidenceBefore + 1, 'stored by the retry');
+    assert.equal((await h.messages()).length, 0, 'the alert is not sent twice');
+    h.log.reset();
+    await h.handler(SCHEDULED_EVENT);
+    assert.equal((await h.messages()).length, 1, 'resolved');
+  });
+
   it('CloudWatch unreachable: fails; on a fork, HEAD untouched and the alert still goes out', async () => {
     const down = h.handlerWith({ cloudwatch: new CloudWatchClient(sdkConfig(closed)) });
     const before = await h.head();
