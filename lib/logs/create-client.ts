@@ -7,6 +7,7 @@ import { parsePemPublicKey } from '../keys/public-key.ts';
 import { ctClient } from './ct.ts';
 import type { LogClient } from './log-client.ts';
 import { rekorV1Client } from './rekor-v1.ts';
+import { tileLogClient, tileLogVerifier } from './tiles.ts';
 
 export function createLogClient(config: LogConfig, http: HttpClient): LogClient {
   switch (config.type) {
@@ -19,6 +20,21 @@ export function createLogClient(config: LogConfig, http: HttpClient): LogClient 
       });
     case 'ct':
       return ctClient({ url: config.url, key: parsePemPublicKey(config.publicKey), http });
+    case 'tiles':
+    case 'static-ct': {
+      if (config.origin === undefined) {
+        throw new TlogError('config/invalid', `log "${config.name}": a ${config.type} log needs an origin`);
+      }
+      return tileLogClient({
+        type: config.type,
+        url: config.url,
+        origin: config.origin,
+        verifiers: [tileLogVerifier(config.type, config.publicKey, config.origin)],
+        http,
+        ...(config.witnesses !== undefined ? { witnesses: config.witnesses } : {}),
+        ...(config.minWitnesses !== undefined ? { minWitnesses: config.minWitnesses } : {}),
+      });
+    }
     default:
       throw new TlogError(
         'config/invalid',

@@ -24,6 +24,8 @@ export interface VerifiedHead {
   readonly shard?: string;
   /** Timestamp in the signed data (ms since the epoch), when there is one. */
   readonly timestamp?: bigint;
+  /** Tile logs with configured witnesses: the witnesses whose cosignatures verified. */
+  readonly witnesses?: readonly string[];
 }
 
 /** What the log says now: its current head, and for Rekor the final heads of its retired shards. */

@@ -1,0 +1,161 @@
+/**
+ * Clients for tile-based logs: C2SP tlog-tiles (`tiles`: Rekor v2, Tessera logs) and
+ * C2SP static-ct-api (`static-ct`: Sunlight, TesseraCT). Such logs serve no proofs: the head is
+ * `<prefix>/checkpoint` (a signed note, c2sp.org/tlog-checkpoint) and the consistency proof is
+ * computed here (RFC 9162 §2.1.4.1) from the hash tiles `<prefix>/tile/<L>/<N>[.p/<W>]`, with
+ * widths derived only from the two verified checkpoints. The check then verifies that proof
+ * against both signed roots, so tiles are never trusted: a tile that contradicts a signed root
+ * makes the proof fail, and the tiles are returned in `raw` as evidence.
+ *
+ * For static-ct-api the configured `url` is the monitoring prefix, which may differ from the
+ * submission prefix.
+ */
+import { bytesEqual, fromUtf8, toBase64 } from '../bytes.ts';
+import { TlogError } from '../errors.ts';
+import type { HttpClient } from '../http/ports.ts';
+import { type PublicKey, parsePemPublicKey } from '../keys/public-key.ts';
+import { consistencyProof } from '../merkle/index.ts';
+import { verifyCheckpoint } from '../note/checkpoint.ts';
+import { rekorEcdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
+import { ed25519NoteVerifier } from '../note/ed25519-verifier.ts';
+import {
+  parseRfc6962VerifierKey,
+  rfc6962NoteVerifier,
+  rfc6962SignatureTimestamp,
+} from '../note/rfc6962-verifier.ts';
+import type { NoteVerifier } from '../note/verifier.ts';
+import { parseVerifierKey } from '../note/vkey.ts';
+import { tileProofEvidence } from '../tiles/proof-evidence.ts';
+import { TileHashSource } from '../tiles/tile-hash-source.ts';
+import { TileReader } from '../tiles/tile-reader.ts';
+import { parseWitnessPolicy, verifyWitnesses, type WitnessPolicy } from '../tiles/witness-policy.ts';
+import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
+import { withReceived } from './response.ts';
+
+export interface TileLogOptions {
+  readonly type: 'tiles' | 'static-ct';
+  /** Monitoring prefix, no trailing slash: `<url>/checkpoint`, `<url>/tile/...`. */
+  readonly url: string;
+  /** The checkpoint origin to pin (first line of the checkpoint). */
+  readonly origin: string;
+  /** The log's own key(s); a checkpoint needs a verified signature from one of them. */
+  readonly verifiers: readonly NoteVerifier[];
+  readonly http: HttpClient;
+  /** Witness verifier keys (cosignature/v1 or plain Ed25519) and how many must cosign. */
+  readonly witnesses?: readonly string[];
+  readonly minWitnesses?: number;
+  /** Tile requests in flight at once. */
+  readonly concurrency?: number;
+}
+
+/** Largest checkpoint accepted: the body plus up to 100 signature lines (c2sp.org/signed-note). */
+const MAX_CHECKPOINT_BYTES = 64 << 10;
+
+/** A tile-log client; `tiles` exposes the tile reader's counters (for benchmarks). */
+export interface TileLogClient extends LogClient {
+  readonly tiles: TileReader;
+}
+
+export function tileLogClient(options: TileLogOptions): TileLogClient {
+  if (options.verifiers.length === 0) {
+    throw new TlogError('config/invalid', `${options.type} log ${options.url}: no log key configured`);
+  }
+  const policy: WitnessPolicy = parseWitnessPolicy(options.witnesses, options.minWitnesses);
+  const reader = new TileReader({
+    http: options.http,
+    url: options.url,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+  });
+  /** Proof requests already answered: asking again means "re-fetch", so the cache is bypassed. */
+  const asked = new Set<string>();
+
+  /** Signature first (pinned keys only), then origin, then the witness policy. */
+  const verifyHead = (signed: string, enforceWitnesses: boolean): VerifiedHead => {
+    return withReceived(signed, () => {
+      const { note, checkpoint } = verifyCheckpoint(signed, options.verifiers, options.origin);
+      const witnesses = verifyWitnesses(note.body, note.signatures, policy, enforceWitnesses);
+      const timestamp = rfc6962Timestamp(note.signatures, options.verifiers);
+      return {
+        size: checkpoint.size,
+        rootHash: checkpoint.rootHash,
+        signed,
+        origin: checkpoint.origin,
+        ...(timestamp !== undefined ? { timestamp } : {}),
+        ...(policy.witnesses.length > 0 ? { witnesses } : {}),
+      };
+    });
+  };
+
+  return {
+    type: options.type,
+    tiles: reader,
+
+    async fetchView(): Promise<LogView> {
+      const res = await options.http.get(`${options.url}/checkpoint`, {
+        maxBytes: MAX_CHECKPOINT_BYTES,
+        accept: 'text/plain',
+      });
+      const text = fromUtf8(res.body, 'response/malformed');
+      return { head: verifyHead(text, true) };
+    },
+
+    async fetchConsistencyProof(first: VerifiedHead, second: VerifiedHead): Promise<ReceivedProof> {
+      if (first.size > second.size) {
+        throw new TlogError(
+          'merkle/invalid-size',
+          `consistency proof asked from size ${first.size} to smaller size ${second.size}`,
+        );
+      }
+      const request = `${first.size}:${toBase64(first.rootHash)}:${second.size}:${toBase64(second.rootHash)}`;
+      const fresh = asked.has(request);
+      asked.add(request);
+      // Widths come from the newer verified checkpoint: every node of the proof is complete in it.
+      const source = new TileHashSource(reader, second.size, { fresh });
+      const hashes = await consistencyProof(first.size, second.size, source);
+      return { hashes, raw: tileProofEvidence(first.size, second.size, hashes, source.served.values()) };
+    },
+
+    verifyStoredHead(signed: string): VerifiedHead {
+      // The policy was enforced when the head was stored; a witness line that no longer
+      // verifies still rejects it, but a changed minWitnesses does not invalidate old state.
+      return verifyHead(signed, false);
+    },
+  };
+}
+
+/** The timestamp of the log's verified RFC6962NoteSignature (static-ct-api), if it has one. */
+function rfc6962Timestamp(
+  signatures: readonly { name: string; keyHash: Uint8Array; signature: Uint8Array }[],
+  verifiers: readonly NoteVerifier[],
+): bigint | undefined {
+  for (const v of verifiers) {
+    if (!('logId' in v)) continue;
+    const sig = signatures.find((s) => s.name === v.name && bytesEqual(s.keyHash, v.keyHash));
+    if (sig) return rfc6962SignatureTimestamp(sig.signature);
+  }
+  return undefined;
+}
+
+/**
+ * The log key of a `tiles` or `static-ct` log from its configured `publicKey` (PEM SPKI or a C2SP
+ * verifier key string; keys come from configuration only), signing as `origin`:
+ * - `tiles`: a verifier key (Ed25519 0x01 or ECDSA 0x02), or PEM Ed25519 with the C2SP key ID
+ *   (Rekor v2, Tessera), or PEM P-256 with the Rekor key ID SHA-256(SPKI)[:4] (private Rekor v2
+ *   deployments);
+ * - `static-ct`: RFC6962NoteSignature (type 0x05) by the log's P-256 key, PEM or 0x05 vkey.
+ */
+export function tileLogVerifier(
+  type: 'tiles' | 'static-ct',
+  publicKey: string,
+  origin: string,
+): NoteVerifier {
+  const pem = publicKey.includes('-----BEGIN');
+  if (type === 'static-ct') {
+    return pem
+      ? rfc6962NoteVerifier(origin, parsePemPublicKey(publicKey))
+      : parseRfc6962VerifierKey(publicKey);
+  }
+  if (!pem) return parseVerifierKey(publicKey);
+  const key: PublicKey = parsePemPublicKey(publicKey);
+  return key.kind === 'ed25519' ? ed25519NoteVerifier(origin, key) : rekorEcdsaNoteVerifier(origin, key);
+}

@@ -1,0 +1,85 @@
+/**
+ * Witness cosignatures on a log's checkpoint (c2sp.org/tlog-cosignature) and the per-log policy
+ * `witnesses` / `minWitnesses` (DESIGN.md, "Log types"). A head that fewer than `minWitnesses` of
+ * the configured witnesses cosigned was not seen by enough independent parties: a split view
+ * shown only to us would look exactly like it, so it is rejected as a bad signature.
+ *
+ * As for the log's own key (c2sp.org/signed-note): a line from an unknown key is ignored, and a
+ * line from a configured witness that fails to verify rejects the note.
+ */
+import { bytesEqual, utf8 } from '../bytes.ts';
+import { TlogError } from '../errors.ts';
+import { parseWitnessVerifierKey } from '../note/cosignature-verifier.ts';
+import { keyLabel } from '../note/key-hash.ts';
+import type { NoteSignature } from '../note/note.ts';
+import type { NoteVerifier } from '../note/verifier.ts';
+
+export interface Witness {
+  /** The witness name (the key name of its verifier key). */
+  readonly name: string;
+  /** Every verifier its configured key yields (e.g. cosignature/v1 and plain Ed25519). */
+  readonly verifiers: readonly NoteVerifier[];
+}
+
+export interface WitnessPolicy {
+  readonly witnesses: readonly Witness[];
+  /** How many distinct configured witnesses must cosign; 0 = report only. */
+  readonly minWitnesses: number;
+}
+
+/** Builds the policy from configured witness verifier keys. Throws 'key/*' or 'config/invalid'. */
+export function parseWitnessPolicy(vkeys: readonly string[] = [], minWitnesses = 0): WitnessPolicy {
+  const witnesses = vkeys.map((vkey) => {
+    const verifiers = parseWitnessVerifierKey(vkey);
+    return { name: (verifiers[0] as NoteVerifier).name, verifiers };
+  });
+  if (!Number.isInteger(minWitnesses) || minWitnesses < 0 || minWitnesses > witnesses.length) {
+    throw new TlogError(
+      'config/invalid',
+      `minWitnesses must be 0..${witnesses.length} (the number of witnesses configured), got ${minWitnesses}`,
+    );
+  }
+  return { witnesses, minWitnesses };
+}
+
+/**
+ * Verifies the cosignatures of configured witnesses over the checkpoint text `body`; returns the
+ * names of the witnesses that cosigned, in configuration order. Throws 'note/bad-signature' if a
+ * configured witness's line does not verify, and, when `enforce` is set, throws
+ * 'note/no-verified-signature' if fewer than `minWitnesses` witnesses cosigned.
+ */
+export function verifyWitnesses(
+  body: string,
+  signatures: readonly NoteSignature[],
+  policy: WitnessPolicy,
+  enforce: boolean,
+): string[] {
+  const message = utf8(body);
+  const cosigned = new Set<number>();
+  for (const sig of signatures) {
+    policy.witnesses.forEach((w, i) => {
+      for (const v of w.verifiers) {
+        if (v.name !== sig.name || !bytesEqual(v.keyHash, sig.keyHash)) continue;
+        if (!v.verify(message, sig.signature)) {
+          throw new TlogError(
+            'note/bad-signature',
+            `cosignature by configured witness ${keyLabel(sig.name, sig.keyHash)} does not verify over the checkpoint`,
+            { signer: sig.name, keyHash: keyLabel(sig.name, sig.keyHash), line: sig.line },
+          );
+        }
+        cosigned.add(i);
+      }
+    });
+  }
+  const names = policy.witnesses.filter((_, i) => cosigned.has(i)).map((w) => w.name);
+  if (enforce && names.length < policy.minWitnesses) {
+    const all = policy.witnesses.map((w) => w.name);
+    throw new TlogError(
+      'note/no-verified-signature',
+      `witness policy: the checkpoint is cosigned by ${names.length} of the configured witnesses [${names.join(', ')}], ` +
+        `expected at least ${policy.minWitnesses} of [${all.join(', ')}]`,
+      { expected: policy.minWitnesses, actual: names.length, cosignedBy: names },
+    );
+  }
+  return names;
+}
