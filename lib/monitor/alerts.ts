@@ -91,7 +91,9 @@ export function alertSummary(alert: Alert): string {
     ? `a signed head seen elsewhere contradicts the monitor's verified head (split view: ${alert.status})`
     : MISBEHAVIOUR.has(alert.status)
       ? `the log misbehaved: ${alert.status}`
-      : `the log could not be checked: ${alert.status}`;
+      : alert.status === 'monitor-error'
+        ? `the monitor could not read or write its state or configuration: ${alert.status}`
+        : `the log could not be checked: ${alert.status}`;
   switch (alert.kind) {
     case 'new':
       lines.push(`[${alert.severity}] Log "${alert.log}": ${what}.`);

@@ -85,6 +85,19 @@ describe('alert body', () => {
       10_000,
     );
     assert.match(notStored, /Evidence was NOT stored: DynamoDB down/);
+    const down = alertBody(
+      alert({
+        severity: 'warning',
+        condition: 'unreachable',
+        status: 'unreachable',
+        result: { log: 'rekor', status: 'unreachable', durationMs: 1, message: 'timeout' },
+      }),
+      10_000,
+    );
+    assert.match(
+      down,
+      /^\[warning\] Log "rekor": the log could not be checked: unreachable\.\nDetail: timeout/,
+    );
   });
 
   it('truncates evidence to fit, says so and where the full evidence is; JSON still parses', () => {

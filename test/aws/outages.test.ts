@@ -70,6 +70,7 @@ describe('monitor Lambda on moto: AWS services unavailable', () => {
       'an operational warning while the state could not be written, resolved by the clean run',
     );
     assert.equal(msgs[0]?.MessageAttributes?.severity?.Value, 'warning');
+    assert.match(msgs[0]?.Message ?? '', /the monitor could not read or write its state/);
   });
 
   it('SNS unreachable on a fork: fails, HEAD untouched, alert not marked sent; the next run sends it once', async () => {
