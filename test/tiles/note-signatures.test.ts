@@ -242,7 +242,7 @@ describe('witness cosignatures (cosignature/v1, type 0x04)', () => {
       .split('\n')
       .find((l: string) => l.startsWith('\u2014 witness.stagemole'));
     const sig = fromBase64(line.split(' ')[2]).subarray(4);
-    const body = cosigned.checkpoint.split('\n\n')[0] + '\n';
+    const body = `${cosigned.checkpoint.split('\n\n')[0]}\n`;
     assert.ok(key.verify(new TextEncoder().encode(body), sig));
     const moved = sig.slice();
     moved[7] = (moved[7] as number) ^ 1;

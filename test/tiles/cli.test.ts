@@ -1,0 +1,258 @@
+/**
+ * The CLI end to end against the in-repo tile log server (real signatures, real HTTP on
+ * loopback): every status and exit code of DESIGN.md for a tlog-tiles log of more than 2^17
+ * entries and a static-ct-api log, including a forked tile, a rewritten history, a rollback,
+ * the witness policy and recovery after each lie.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { main } from '../../lib/local/cli.ts';
+import type { CheckResult } from '../../lib/monitor/check-result.ts';
+import { startTileLog, type TileLog } from '../support/tile-log-server.ts';
+
+interface Run {
+  code: number;
+  results: CheckResult[];
+  err: string;
+}
+
+class Cli {
+  private constructor(
+    readonly log: TileLog,
+    readonly dir: string,
+    readonly keyFile: string,
+  ) {}
+
+  static async for(log: TileLog): Promise<Cli> {
+    const dir = await mkdtemp(join(tmpdir(), 'tlog-tiles-cli-'));
+    const keyFile = join(dir, 'key');
+    await writeFile(keyFile, log.publicKey);
+    return new Cli(log, dir, keyFile);
+  }
+
+  get stateFile(): string {
+    return join(this.dir, 'state.json');
+  }
+
+  args(): string[] {
+    // A vkey names the origin; a PEM key (static-ct) needs --origin.
+    const origin = this.log.publicKey.includes('BEGIN') ? ['--origin', this.log.origin] : [];
+    return [
+      'check',
+      ...['--type', this.log.type, '--url', this.log.url, '--public-key', this.keyFile],
+      ...origin,
+      ...['--state', this.stateFile, '--name', 'test', '--json', '--timeout', '1'],
+    ];
+  }
+
+  async run(args = this.args()): Promise<Run> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, results: out.map((l) => JSON.parse(l) as CheckResult), err: err.join('\n') };
+  }
+
+  async expect(status: CheckResult['status'], code: number, args?: string[]): Promise<CheckResult> {
+    const r = await this.run(args);
+    assert.equal(r.results.length, 1, r.err);
+    const result = r.results[0] as CheckResult;
+    assert.equal(result.status, status, `${result.status}: ${result.message ?? ''}`);
+    assert.equal(r.code, code);
+    return result;
+  }
+
+  async storedSize(): Promise<string | undefined> {
+    const s = JSON.parse(await readFile(this.stateFile, 'utf8'));
+    return s.logs.test?.head.size;
+  }
+}
+
+const SETUPS = [
+  { type: 'tiles', initialSize: 2 ** 17 + 777 },
+  { type: 'static-ct', initialSize: 70_001 },
+] as const;
+
+for (const setup of SETUPS) {
+  describe(`tlog-monitor check (${setup.type}, ${setup.initialSize} entries)`, () => {
+    let log: TileLog;
+    let cli: Cli;
+    before(async () => {
+      log = await startTileLog(setup);
+    });
+    after(() => log.close());
+    const fresh = async () => {
+      log.reset();
+      cli = await Cli.for(log);
+      await cli.expect('initialized', 0);
+    };
+
+    it('initializes, verifies growth from tiles, reports unchanged', async () => {
+      await fresh();
+      assert.equal(await cli.storedSize(), String(log.size));
+      log.append(70_000);
+      const r = await cli.expect('verified', 0);
+      assert.equal(Number(r.current?.size) - Number(r.previous?.size), 70_000);
+      assert.ok(
+        log.requests.some((p) => p.startsWith('/tile/2/')),
+        'level-2 tiles used',
+      );
+      log.append(1);
+      await cli.expect('verified', 0);
+      await cli.expect('unchanged', 0);
+    });
+
+    it('fork: same size, different root, both signed: exit 1 with evidence, head kept', async () => {
+      await fresh();
+      const stored = await cli.storedSize();
+      log.fork();
+      const r = await cli.expect('fork', 1);
+      assert.ok(r.evidence?.previous && r.evidence.current);
+      assert.notEqual(r.evidence.previous, r.evidence.current);
+      assert.equal(await cli.storedSize(), stored);
+      assert.match((await readdir(`${cli.stateFile}.evidence`))[0] ?? '', /-fork-/);
+      log.reset();
+      log.append(2);
+      await cli.expect('verified', 0);
+    });
+
+    it('rollback: a smaller signed checkpoint: exit 1, head kept', async () => {
+      await fresh();
+      log.append(500);
+      await cli.expect('verified', 0);
+      const stored = await cli.storedSize();
+      log.rollback(log.size - 300);
+      const r = await cli.expect('rollback', 1);
+      assert.equal(r.previous?.size, stored);
+      assert.equal(await cli.storedSize(), stored);
+      log.reset();
+      await cli.expect('unchanged', 0);
+    });
+
+    it('a forked tile persisting: inconsistent, exit 1, the tiles kept as evidence', async () => {
+      await fresh();
+      const stored = await cli.storedSize();
+      log.append(999);
+      log.forkTiles({ level: 0 });
+      const r = await cli.expect('inconsistent', 1);
+      const proof = JSON.parse(r.evidence?.proof ?? '{}');
+      assert.equal(proof.computedFrom, 'tiles');
+      assert.ok(Object.keys(proof.tiles).some((p) => p.startsWith('tile/0/')));
+      assert.equal(await cli.storedSize(), stored);
+      log.reset();
+      await cli.expect('verified', 0);
+    });
+
+    it('a forked tile served once is re-fetched and the check verifies', async () => {
+      await fresh();
+      log.append(999);
+      log.forkTiles({ times: 1 });
+      await cli.expect('verified', 0);
+    });
+
+    it('a rewritten history (old leaf changed, tiles and checkpoint agree) is inconsistent', async () => {
+      await fresh();
+      const stored = Number(await cli.storedSize());
+      log.append(10);
+      log.rewriteLeaf(stored - 5);
+      const r = await cli.expect('inconsistent', 1);
+      assert.ok(r.evidence?.proof && r.evidence.previous && r.evidence.current);
+      log.reset();
+      await cli.expect('verified', 0);
+    });
+
+    it('bad signature and wrong origin: exit 1 with the rejected checkpoint as evidence', async () => {
+      for (const lie of [() => log.badSignature(), () => log.wrongOrigin()]) {
+        await fresh();
+        const stored = await cli.storedSize();
+        log.append(3);
+        lie();
+        const r = await cli.expect('bad-signature', 1);
+        assert.ok(r.evidence?.current);
+        assert.equal(await cli.storedSize(), stored);
+        log.reset();
+        await cli.expect('verified', 0);
+      }
+    });
+
+    const operational: [string, () => void, CheckResult['status']][] = [
+      ['a garbage checkpoint', () => log.respondWith('garbage', 'checkpoint'), 'invalid-response'],
+      ['a huge checkpoint', () => log.respondWith('huge', 'checkpoint'), 'invalid-response'],
+      ['a slow checkpoint', () => log.respondWith('slow', 'checkpoint'), 'unreachable'],
+      ['HTTP 500 on the checkpoint', () => log.respondWith('status500', 'checkpoint'), 'unreachable'],
+      ['HTTP 404 on the checkpoint', () => log.respondWith('status404', 'checkpoint'), 'unreachable'],
+      ['a short tile', () => log.respondWith('short', 'tile'), 'invalid-response'],
+      ['HTTP 500 on tiles', () => log.respondWith('status500', 'tile'), 'unreachable'],
+    ];
+    for (const [what, lie, status] of operational) {
+      it(`${what}: ${status}, exit 2, head kept, recovers`, async () => {
+        await fresh();
+        const stored = await cli.storedSize();
+        log.append(5);
+        lie();
+        await cli.expect(status, 2);
+        assert.equal(await cli.storedSize(), stored);
+        log.reset();
+        await cli.expect('verified', 0);
+      });
+    }
+
+    it('a tampered state file is refused (monitor-error, exit 2)', async () => {
+      await fresh();
+      const s = JSON.parse(await readFile(cli.stateFile, 'utf8'));
+      const tampered = s.logs.test.head.signed.replace(
+        /\n(\d+)\n/,
+        (_: string, n: string) => `\n${Number(n) + 1}\n`,
+      );
+      assert.notEqual(tampered, s.logs.test.head.signed);
+      s.logs.test.head.signed = tampered;
+      await writeFile(cli.stateFile, JSON.stringify(s));
+      const r = await cli.expect('monitor-error', 2);
+      assert.match(r.message ?? '', /no longer verifies/);
+    });
+  });
+}
+
+describe('tlog-monitor check (tiles with a witness policy, from a config file)', () => {
+  let log: TileLog;
+  before(async () => {
+    log = await startTileLog({ type: 'tiles', initialSize: 1000, witnesses: 3 });
+  });
+  after(() => log.close());
+
+  it('too few cosignatures is bad-signature; enough is verified', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tlog-tiles-witness-'));
+    const cfg = join(dir, 'c.json');
+    const entry = {
+      name: 'w',
+      type: 'tiles',
+      url: log.url,
+      publicKey: log.publicKey,
+      witnesses: log.witnessKeys,
+      minWitnesses: 2,
+    };
+    await writeFile(cfg, JSON.stringify({ logs: [entry] }));
+    const args = ['check', '--config', cfg, '--state-dir', dir, '--json', '--timeout', '1'];
+    const run = async () => {
+      const out: string[] = [];
+      const code = await main(args, { out: (l) => out.push(l), err: () => {} });
+      return { code, result: JSON.parse(out[0] ?? '{}') as CheckResult };
+    };
+    let r = await run();
+    assert.equal(r.result.status, 'initialized');
+    log.append(10);
+    log.cosignBy(1);
+    r = await run();
+    assert.equal(r.result.status, 'bad-signature', r.result.message);
+    assert.equal(r.code, 1);
+    assert.match(r.result.message ?? '', /witness policy/);
+    log.cosignBy(2);
+    r = await run();
+    assert.equal(r.result.status, 'verified', r.result.message);
+    log.badCosignature(0);
+    r = await run();
+    assert.equal(r.result.status, 'bad-signature');
+  });
+});
