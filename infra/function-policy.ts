@@ -1,0 +1,96 @@
+/**
+ * The least-privilege policy of one log's monitor function: every action named (no wildcard
+ * actions), every resource the narrowest IAM allows.
+ *
+ * - DynamoDB: the calls lib/aws/dynamodb-store.ts makes (GetItem, PutItem, Query; its
+ *   TransactWriteItems needs PutItem for each Put), only on the state table and only on items
+ *   whose partition key is the function's own `LOG#<name>` (condition `dynamodb:LeadingKeys`).
+ * - SNS: Publish to the alert topic only.
+ * - KMS: the data-key calls SNS and SQS make on the publisher's behalf for the alerts key, and
+ *   only through those two services (`kms:ViaService`).
+ * - CloudWatch: PutMetricData, which has no resource-level permissions, so it is limited by the
+ *   `cloudwatch:namespace` condition to the monitor's namespace.
+ * - SQS: SendMessage to the failure destination (Lambda sends failed async events with the
+ *   function's role).
+ * - CloudWatch Logs: streams and events in the function's own log group only.
+ */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+
+/** DynamoDB actions the state store needs; nothing else (no Scan, no DeleteItem, no table admin). */
+export const STATE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] as const;
+
+/** The partition key of a log's items (DESIGN.md, "State"). */
+export function partitionKey(logName: string): string {
+  return `LOG#${logName}`;
+}
+
+export interface FunctionPolicyInput {
+  readonly scope: IConstruct;
+  readonly logName: string;
+  readonly tableArn: string;
+  readonly topicArn: string;
+  readonly keyArn: string;
+  readonly queueArn: string;
+  /** The function's own log group. */
+  readonly logGroupName: string;
+  readonly metricsNamespace: string;
+}
+
+export function functionPolicyStatements(input: FunctionPolicyInput): PolicyStatement[] {
+  const stack = Stack.of(input.scope);
+  const logStreams = stack.formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: `${input.logGroupName}:log-stream:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  return [
+    new PolicyStatement({
+      sid: 'OwnPartitionOfStateTable',
+      effect: Effect.ALLOW,
+      actions: [...STATE_TABLE_ACTIONS],
+      resources: [input.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [partitionKey(input.logName)] },
+      },
+    }),
+    new PolicyStatement({
+      sid: 'PublishAlerts',
+      effect: Effect.ALLOW,
+      actions: ['sns:Publish'],
+      resources: [input.topicArn],
+    }),
+    new PolicyStatement({
+      sid: 'AlertsKeyViaSnsAndSqs',
+      effect: Effect.ALLOW,
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [input.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': [`sns.${stack.region}.amazonaws.com`, `sqs.${stack.region}.amazonaws.com`],
+        },
+      },
+    }),
+    new PolicyStatement({
+      sid: 'MetricsInOwnNamespace',
+      effect: Effect.ALLOW,
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': input.metricsNamespace } },
+    }),
+    new PolicyStatement({
+      sid: 'SendFailedEventsToDeadLetterQueue',
+      effect: Effect.ALLOW,
+      actions: ['sqs:SendMessage'],
+      resources: [input.queueArn],
+    }),
+    new PolicyStatement({
+      sid: 'WriteOwnLogGroup',
+      effect: Effect.ALLOW,
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logStreams],
+    }),
+  ];
+}

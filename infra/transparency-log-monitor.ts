@@ -1,0 +1,300 @@
+/**
+ * TransparencyLogMonitor: a reusable construct that monitors transparency logs on AWS.
+ *
+ * Shared: the state table, a KMS key, the alert topic (email subscriptions), a dead-letter queue
+ * for failed runs, one dashboard. Per log (LogMonitor): a function from the one shared bundle,
+ * its schedule, its alarms and its outputs. See DESIGN.md ("Lambda contract", "State",
+ * "Metrics", "Alerts") for the contracts the handler relies on.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  type IAlarmAction,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ConfigIssues } from '../lib/config/issues.ts';
+import type { LogConfig } from '../lib/config/log-config.ts';
+import { buildHandlerBundle } from './bundle.ts';
+import { addLogRow } from './dashboard-row.ts';
+import { scheduleMinutes, validateLogsForDeployment } from './deploy-config.ts';
+import { LogMonitor } from './log-monitor.ts';
+
+export const DEFAULT_METRICS_NAMESPACE = 'TransparencyLogMonitor';
+
+export interface TransparencyLogMonitorProps {
+  /** The logs to monitor (see lib/config). Required: at least one; names unique ignoring case. */
+  readonly logs: readonly LogConfig[];
+  /** Addresses subscribed to the alert topic; each must confirm by email. Default: none. */
+  readonly alertEmails?: readonly string[];
+  /** Hours between reminders while an alert condition persists. Default: the handler's (6 h). */
+  readonly reminderHours?: number;
+  /** CloudWatch namespace of the metrics. Default: `TransparencyLogMonitor`. */
+  readonly metricsNamespace?: string;
+  /**
+   * Consecutive intervals without a successful check (missing data counts) before the
+   * no-successful-check alarm fires. Default: 3.
+   */
+  readonly missedChecks?: number;
+  /** How long a log may go without growing before its growth alarm fires. Default: 6 hours. */
+  readonly notGrowingAfter?: Duration;
+  /** Logs expected never to grow (frozen logs): they get no growth alarm. Default: none. */
+  readonly frozenLogs?: readonly string[];
+  /** Memory of each function, in MB. Default: 256. */
+  readonly memorySize?: number;
+  /** Timeout of each function. Default: 60 seconds. */
+  readonly timeout?: Duration;
+  /** Retention of each function's log group. Default: one year. */
+  readonly logRetention?: RetentionDays;
+  /** Retries of a failed async invocation (0 to 2) before it goes to the dead-letter queue. Default: 2. */
+  readonly retryAttempts?: number;
+  /** How long an async invocation may wait to run or be retried (1 minute to 6 hours). Default: 1 hour. */
+  readonly maxEventAge?: Duration;
+  /**
+   * The function code, shared by every function. Default: functions/monitor.ts bundled once
+   * with esbuild (see bundle.ts).
+   */
+  readonly code?: Code;
+}
+
+const DEFAULTS = {
+  metricsNamespace: DEFAULT_METRICS_NAMESPACE,
+  missedChecks: 3,
+  notGrowingAfter: Duration.hours(6),
+  memorySize: 256,
+  timeout: Duration.seconds(60),
+  logRetention: RetentionDays.ONE_YEAR,
+  retryAttempts: 2,
+  maxEventAge: Duration.hours(1),
+} as const;
+
+export class TransparencyLogMonitor extends Construct {
+  readonly table: Table;
+  readonly key: Key;
+  readonly topic: Topic;
+  readonly deadLetterQueue: Queue;
+  readonly dashboard: Dashboard;
+  readonly monitors: readonly LogMonitor[];
+
+  constructor(scope: Construct, id: string, props: TransparencyLogMonitorProps) {
+    super(scope, id);
+    const logs = validateLogsForDeployment(props.logs, `${this.node.path}: props`);
+    const settings = checkSettings(props, logs, this.node.path);
+    const stack = Stack.of(this);
+
+    this.table = new Table(this, 'StateTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      // The audit trail and the misbehaviour evidence outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: TableEncryption.AWS_MANAGED,
+    });
+
+    this.key = new Key(this, 'AlertsKey', {
+      description: 'tlog-monitor: encrypts the alert topic and the dead-letter queue',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the encrypted topic: SNS then needs CloudWatch to be allowed
+    // to use the key (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+      }),
+    );
+
+    this.topic = new Topic(this, 'AlertTopic', {
+      displayName: 'tlog-monitor alerts',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm:*' }) },
+        },
+      }),
+    );
+    for (const email of props.alertEmails ?? []) this.topic.addSubscription(new EmailSubscription(email));
+    const alarmAction: IAlarmAction = new SnsAction(this.topic);
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination of the monitor functions and schedules; ' +
+        'a queue behind it would add nothing. Messages are kept 14 days and any message raises an alarm.',
+    });
+    const dlqAlarm = new Alarm(this, 'DeadLetterQueueAlarm', {
+      alarmDescription:
+        'A monitor run failed after its retries, or a schedule could not invoke its function: ' +
+        'the failed event is in the dead-letter queue (it names the function).',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    dlqAlarm.addAlarmAction(alarmAction);
+    dlqAlarm.addOkAction(alarmAction);
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+
+    const code = props.code ?? Code.fromAsset(buildHandlerBundle().dir);
+    const frozen = new Set((props.frozenLogs ?? []).map((n) => n.toLowerCase()));
+    this.monitors = logs.map((log) => {
+      const minutes = scheduleMinutes(log) as { minutes: number };
+      const monitor = new LogMonitor(this, `Log-${log.name}`, {
+        log,
+        intervalMinutes: minutes.minutes,
+        code,
+        tableArn: this.table.tableArn,
+        tableName: this.table.tableName,
+        topicArn: this.topic.topicArn,
+        keyArn: this.key.keyArn,
+        queueArn: this.deadLetterQueue.queueArn,
+        metricsNamespace: settings.metricsNamespace,
+        reminderHours: props.reminderHours,
+        memorySize: settings.memorySize,
+        timeout: settings.timeout,
+        logRetention: settings.logRetention,
+        retryAttempts: settings.retryAttempts,
+        maxEventAge: settings.maxEventAge,
+        missedChecks: settings.missedChecks,
+        notGrowingAfter: frozen.has(log.name.toLowerCase()) ? undefined : settings.notGrowingAfter,
+        alarmAction,
+      });
+      // PutMetricData has no resource-level permissions; the namespace condition is the limit.
+      Validations.of(monitor).acknowledge(
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'cloudwatch:PutMetricData supports no resource ARNs; the statement is limited by the ' +
+            `cloudwatch:namespace condition to ${settings.metricsNamespace}.`,
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<${logGroupLogicalId(monitor)}>:log-stream:*]`,
+          reason:
+            'Lambda names its log streams at run time; the statement is limited to the streams of ' +
+            "this function's own log group.",
+        },
+      );
+      addLogRow(this.dashboard, log, settings.metricsNamespace, minutes.minutes);
+      return monitor;
+    });
+
+    new CfnOutput(this, 'StateTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards:name=${this.dashboard.dashboardName}`,
+    });
+  }
+}
+
+function logGroupLogicalId(monitor: LogMonitor): string {
+  return Stack.of(monitor).getLogicalId(monitor.logGroup.node.defaultChild as never);
+}
+
+interface Settings {
+  readonly metricsNamespace: string;
+  readonly missedChecks: number;
+  readonly notGrowingAfter: Duration;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: RetentionDays;
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+}
+
+/** Validates the construct's settings; throws TlogError `config/invalid` naming each bad one. */
+function checkSettings(
+  props: TransparencyLogMonitorProps,
+  logs: readonly LogConfig[],
+  path: string,
+): Settings {
+  const s: Settings = {
+    metricsNamespace: props.metricsNamespace ?? DEFAULTS.metricsNamespace,
+    missedChecks: props.missedChecks ?? DEFAULTS.missedChecks,
+    notGrowingAfter: props.notGrowingAfter ?? DEFAULTS.notGrowingAfter,
+    memorySize: props.memorySize ?? DEFAULTS.memorySize,
+    timeout: props.timeout ?? DEFAULTS.timeout,
+    logRetention: props.logRetention ?? DEFAULTS.logRetention,
+    retryAttempts: props.retryAttempts ?? DEFAULTS.retryAttempts,
+    maxEventAge: props.maxEventAge ?? DEFAULTS.maxEventAge,
+  };
+  const issues = new ConfigIssues();
+  const at = (field: string) => `${path}: ${field}`;
+  if (!/^[A-Za-z0-9.\-_/#:]{1,255}$/.test(s.metricsNamespace) || s.metricsNamespace.startsWith('AWS/')) {
+    issues.add(
+      at('metricsNamespace'),
+      `must be 1 to 255 of letters, digits and .-_/#: not starting with "AWS/", got ${JSON.stringify(s.metricsNamespace)}`,
+    );
+  }
+  if (!Number.isInteger(s.missedChecks) || s.missedChecks < 1) {
+    issues.add(at('missedChecks'), `must be a whole number, at least 1, got ${s.missedChecks}`);
+  } else {
+    // CloudWatch: period x evaluation periods is at most 1 day for periods under an hour, else 7 days.
+    logs.forEach((log, i) => {
+      const limit = log.intervalMs < 3_600_000 ? 86_400_000 : 604_800_000;
+      if (log.intervalMs * s.missedChecks > limit) {
+        issues.add(
+          `${path}: logs[${i}] (${JSON.stringify(log.name)}).interval`,
+          `${s.missedChecks} missed checks of ${log.interval} exceed the ${limit / 86_400_000}-day window a CloudWatch alarm can evaluate; lower missedChecks or the interval`,
+        );
+      }
+    });
+  }
+  if (s.notGrowingAfter.toSeconds() < 60) {
+    issues.add(at('notGrowingAfter'), `must be at least 1 minute, got ${s.notGrowingAfter.toHumanString()}`);
+  }
+  const known = new Set(logs.map((l) => l.name.toLowerCase()));
+  (props.frozenLogs ?? []).forEach((n, i) => {
+    if (!known.has(n.toLowerCase()))
+      issues.add(at(`frozenLogs[${i}]`), `names no configured log, got ${JSON.stringify(n)}`);
+  });
+  if (!Number.isInteger(s.memorySize) || s.memorySize < 128 || s.memorySize > 10_240) {
+    issues.add(at('memorySize'), `must be a whole number of MB from 128 to 10240, got ${s.memorySize}`);
+  }
+  const timeout = s.timeout.toSeconds();
+  if (timeout < 1 || timeout > 900)
+    issues.add(at('timeout'), `must be 1 s to 15 min, got ${s.timeout.toHumanString()}`);
+  if (!Number.isInteger(s.retryAttempts) || s.retryAttempts < 0 || s.retryAttempts > 2) {
+    issues.add(at('retryAttempts'), `must be 0, 1 or 2, got ${s.retryAttempts}`);
+  }
+  const age = s.maxEventAge.toSeconds();
+  if (age < 60 || age > 21_600)
+    issues.add(at('maxEventAge'), `must be 1 minute to 6 hours, got ${s.maxEventAge.toHumanString()}`);
+  issues.throwIfAny();
+  return s;
+}
