@@ -6,7 +6,8 @@
  *   CP#<size, 20 digits>      every verified head (audit trail); `CP#<size>#<shard>` for sharded
  *                             (Rekor v1) logs, so a new shard's small sizes never overwrite an old one's
  *   EVIDENCE#<iso time>#<id>  misbehaviour evidence, never expires, never overwritten
- *   ALERT#<condition>         alert state, for de-duplication and resolution notices
+ *   ALERT#<condition>         alert state, for de-duplication and resolution notices; a notice is
+ *                             claimed (pendingUntil, claimToken) before it is published
  *
  * HEAD moves only by a conditional write on the version read (attribute_not_exists for the first
  * head), in one TransactWriteItems with its CP# item, so the audit trail has exactly the heads
@@ -22,6 +23,7 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TlogError } from '../errors.ts';
 import type { AlertState, AlertStateStore } from '../monitor/alerts.ts';
@@ -191,21 +193,86 @@ export class DynamoStore implements StateStore, AlertStateStore {
     return items.map((item) => parseAlert(item, log));
   }
 
-  async saveAlert(log: string, state: AlertState): Promise<void> {
-    const item: Item = {
-      pk: { S: logKey(log) },
-      sk: { S: `ALERT#${state.condition}` },
-      condition: { S: state.condition },
-      status: { S: state.status },
-      active: { BOOL: state.active },
-      since: { S: state.since },
-      lastSentAt: { S: state.lastSentAt },
-      sentCount: { N: String(state.sentCount) },
-      ...(state.resolvedAt !== undefined ? { resolvedAt: { S: state.resolvedAt } } : {}),
-    };
-    await this.#call('store an ALERT item', () =>
-      this.#db.send(new PutItemCommand({ TableName: this.tableName, Item: item })),
-    );
+  async claimAlert(
+    log: string,
+    read: AlertState | undefined,
+    next: AlertState,
+    claim: { readonly token: string; readonly leaseUntil: string; readonly now: string },
+  ): Promise<boolean> {
+    const key = { pk: { S: logKey(log) }, sk: { S: `ALERT#${next.condition}` } };
+    try {
+      if (read === undefined) {
+        // No state yet: a placeholder that has sent nothing, holding the claim.
+        const placeholder: AlertState = { ...next, active: false, lastSentAt: NEVER, sentCount: 0 };
+        await this.#db.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: {
+              ...alertItem(log, placeholder),
+              pendingUntil: { S: claim.leaseUntil },
+              claimToken: { S: claim.token },
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } else {
+        await this.#db.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET pendingUntil = :until, claimToken = :token',
+            // ISO 8601 UTC timestamps of one format compare correctly as strings.
+            ConditionExpression:
+              'lastSentAt = :last AND sentCount = :count AND (attribute_not_exists(pendingUntil) OR pendingUntil <= :now)',
+            ExpressionAttributeValues: {
+              ':until': { S: claim.leaseUntil },
+              ':token': { S: claim.token },
+              ':last': { S: read.lastSentAt },
+              ':count': { N: String(read.sentCount) },
+              ':now': { S: claim.now },
+            },
+          }),
+        );
+      }
+      return true;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+      throw ioError('claim an ALERT item', e);
+    }
+  }
+
+  async saveAlert(log: string, state: AlertState, token: string): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: alertItem(log, state),
+          ConditionExpression: 'claimToken = :token',
+          ExpressionAttributeValues: { ':token': { S: token } },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+      throw ioError('store an ALERT item', e);
+    }
+  }
+
+  async releaseAlert(log: string, condition: string, token: string): Promise<void> {
+    try {
+      await this.#db.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: logKey(log) }, sk: { S: `ALERT#${condition}` } },
+          UpdateExpression: 'REMOVE pendingUntil, claimToken',
+          ConditionExpression: 'claimToken = :token',
+          ExpressionAttributeValues: { ':token': { S: token } },
+        }),
+      );
+    } catch (e) {
+      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return;
+      throw ioError('release an ALERT claim', e);
+    }
   }
 
   /** The items of a log whose sort key starts with `prefix`, in key order (strongly consistent). */
@@ -242,6 +309,23 @@ export class DynamoStore implements StateStore, AlertStateStore {
       throw ioError(what, e);
     }
   }
+}
+
+/** lastSentAt of a condition that has never had a notice. */
+const NEVER = new Date(0).toISOString();
+
+function alertItem(log: string, state: AlertState): Item {
+  return {
+    pk: { S: logKey(log) },
+    sk: { S: `ALERT#${state.condition}` },
+    condition: { S: state.condition },
+    status: { S: state.status },
+    active: { BOOL: state.active },
+    since: { S: state.since },
+    lastSentAt: { S: state.lastSentAt },
+    sentCount: { N: String(state.sentCount) },
+    ...(state.resolvedAt !== undefined ? { resolvedAt: { S: state.resolvedAt } } : {}),
+  };
 }
 
 function lostRace(e: unknown): boolean {
@@ -288,6 +372,7 @@ function parseAlert(item: Item, log: string): AlertState {
   if (!Number.isSafeInteger(sentCount) || sentCount < 0) bad('sentCount must be a whole number');
   const active = item.active?.BOOL ?? bad('active must be a boolean attribute');
   const resolvedAt = item.resolvedAt?.S;
+  const pendingUntil = item.pendingUntil?.S;
   return {
     condition: str('condition'),
     status: str('status') as CheckStatus,
@@ -296,5 +381,6 @@ function parseAlert(item: Item, log: string): AlertState {
     lastSentAt: str('lastSentAt'),
     sentCount,
     ...(resolvedAt !== undefined ? { resolvedAt } : {}),
+    ...(pendingUntil !== undefined ? { pendingUntil } : {}),
   };
 }

@@ -6,11 +6,13 @@
  *   - a `monitor-error` (state unreadable, unwritable or corrupt) fails the invocation, so Lambda
  *     retries; the stored head was not moved (check.ts moves it only by compare-and-set);
  *   - metrics that cannot be published fail the invocation (after alerts were attempted);
- *   - each alert is published, then its state saved: an alert that cannot be published fails
- *     the invocation and is not marked sent, so the retry (or the next run) sends it again;
+ *   - each notice is claimed, published, then its state saved (AlertStateStore): a notice that
+ *     cannot be published fails the invocation and is not marked sent, so the retry (or the next
+ *     run) sends it; concurrent invocations that see the same condition send it once;
  *   - misbehaviour evidence that could not be stored is still in the alert, and fails the
  *     invocation so the retry stores it.
  */
+import { randomUUID } from 'node:crypto';
 import { TlogError } from '../errors.ts';
 import type { Clock } from '../http/ports.ts';
 import type { LogClient } from '../logs/log-client.ts';
@@ -22,6 +24,12 @@ import type { MetricExtras, MetricsSink } from '../monitor/metrics.ts';
 import type { StateStore, StoredState } from '../monitor/state-store.ts';
 import { verifyForeignCheckpoint } from '../monitor/verify-foreign-checkpoint.ts';
 import type { MonitorEvent } from './events.ts';
+
+/**
+ * How long a claimed notice is left to the invocation that claimed it. Longer than a publish can
+ * take (the SNS client's bounded retries); after it a notice whose sender died is due again.
+ */
+export const ALERT_LEASE_MS = 120_000;
 
 /** A state store that can say where it put a piece of evidence. */
 export interface EvidenceStore extends StateStore, AlertStateStore {
@@ -140,21 +148,36 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
   try {
     await timed('alerts', async () => {
       const states = await deps.store.loadAlerts(logName);
-      const actions = decideAlerts(result, states, clock.now(), deps.reminderMs, {
+      const now = clock.now();
+      const actions = decideAlerts(result, states, now, deps.reminderMs, {
         force: event.kind === 'check',
         splitView,
       });
-      for (const { alert, next } of actions) {
+      for (const { alert, read, next } of actions) {
+        const token = randomUUID();
+        const claim = {
+          token,
+          now: new Date(now).toISOString(),
+          leaseUntil: new Date(now + ALERT_LEASE_MS).toISOString(),
+        };
+        // Another invocation claimed this notice first: it sends it.
+        if (!(await deps.store.claimAlert(logName, read, next, claim))) continue;
         const withEvidence = alert.result.evidence !== undefined && alert.kind !== 'resolved';
-        await deps.alerts.publish({
-          ...alert,
-          ...(withEvidence && evidenceKey !== undefined
-            ? { evidenceRef: deps.evidenceRef(evidenceKey) }
-            : {}),
-          ...(withEvidence && evidenceError !== undefined ? { evidenceNotStored: evidenceError } : {}),
-        });
+        try {
+          await deps.alerts.publish({
+            ...alert,
+            ...(withEvidence && evidenceKey !== undefined
+              ? { evidenceRef: deps.evidenceRef(evidenceKey) }
+              : {}),
+            ...(withEvidence && evidenceError !== undefined ? { evidenceNotStored: evidenceError } : {}),
+          });
+        } catch (e) {
+          // Not sent: drop the claim so the retry sends it at once (if this fails too, the claim lapses).
+          await deps.store.releaseAlert(logName, next.condition, token).catch(() => {});
+          throw e;
+        }
         alertsSent++;
-        await deps.store.saveAlert(logName, next);
+        await deps.store.saveAlert(logName, next, token);
       }
     });
   } catch (e) {

@@ -1,8 +1,8 @@
 /**
  * When to alert (DESIGN.md, "Alerts"): one alert per new condition, a reminder while it persists
  * (every `reminderMs`, default 6 h), and a `resolved` notice per active condition when the log
- * checks clean again. Pure: the caller publishes each alert, then saves its new state, so an alert
- * that cannot be published is never marked sent (delivery is at least once, never silently lost).
+ * checks clean again. Pure: the caller claims each notice, publishes it, then saves its new state
+ * (see AlertStateStore), so a notice that cannot be published is never marked sent.
  */
 
 import { type Alert, type AlertState, severityOf } from './alerts.ts';
@@ -13,6 +13,8 @@ export const DEFAULT_REMINDER_MS = 6 * 3_600_000;
 
 export interface AlertAction {
   readonly alert: Alert;
+  /** The condition's state as read (undefined: none stored); a claim is conditional on it. */
+  readonly read: AlertState | undefined;
   /** The condition's state once `alert` has been published. */
   readonly next: AlertState;
 }
@@ -32,6 +34,8 @@ const SPLIT_VIEW = 'split-view-';
 /**
  * What to send for `result`, given the log's alert states. Split-view conditions are permanent
  * findings: a clean check of the log does not resolve them (an operator deletes the item).
+ * A condition whose next notice another invocation has claimed (pendingUntil in the future) is
+ * left to that invocation.
  */
 export function decideAlerts(
   result: CheckResult,
@@ -41,6 +45,7 @@ export function decideAlerts(
   options: AlertPolicyOptions = {},
 ): AlertAction[] {
   const now = new Date(nowMs).toISOString();
+  const claimed = (s: AlertState) => s.pendingUntil !== undefined && Date.parse(s.pendingUntil) > nowMs;
   const active = states.filter((s) => s.active);
   const actions: AlertAction[] = [];
   const notice = (kind: Alert['kind'], s: Pick<AlertState, 'condition' | 'status' | 'since' | 'sentCount'>) =>
@@ -62,34 +67,38 @@ export function decideAlerts(
     condition = MISBEHAVIOUR.has(result.status) ? `${SPLIT_VIEW}${result.status}` : undefined;
   else if (!clean) condition = result.status;
 
-  if (condition !== undefined) {
-    const existing = active.find((s) => s.condition === condition);
+  const stored = states.find((s) => s.condition === condition);
+  if (condition !== undefined && !(stored && claimed(stored))) {
+    const existing = stored?.active ? stored : undefined;
     if (!existing) {
       const fresh = { condition, status: result.status, since: now, sentCount: 0 };
       actions.push({
         alert: notice('new', fresh),
+        read: stored,
         next: { ...fresh, active: true, lastSentAt: now, sentCount: 1 },
       });
     } else if (options.force || nowMs - Date.parse(existing.lastSentAt) >= reminderMs) {
-      actions.push({ alert: notice('reminder', existing), next: sent(existing, now) });
+      actions.push({ alert: notice('reminder', existing), read: existing, next: sent(existing, now) });
     }
   }
 
   for (const s of active) {
-    if (s.condition === condition) continue;
+    if (s.condition === condition || claimed(s)) continue;
     if (clean && !options.splitView && !s.condition.startsWith(SPLIT_VIEW)) {
-      const { resolvedAt: _old, ...rest } = s;
+      const { resolvedAt: _old, pendingUntil: _claim, ...rest } = s;
       actions.push({
         alert: notice('resolved', s),
+        read: s,
         next: { ...rest, active: false, lastSentAt: now, sentCount: s.sentCount + 1, resolvedAt: now },
       });
     } else if (options.force && !options.splitView) {
-      actions.push({ alert: notice('reminder', s), next: sent(s, now) });
+      actions.push({ alert: notice('reminder', s), read: s, next: sent(s, now) });
     }
   }
   return actions;
 }
 
 function sent(s: AlertState, now: string): AlertState {
-  return { ...s, lastSentAt: now, sentCount: s.sentCount + 1 };
+  const { pendingUntil: _claim, ...rest } = s;
+  return { ...rest, lastSentAt: now, sentCount: s.sentCount + 1 };
 }

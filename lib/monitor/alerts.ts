@@ -49,13 +49,39 @@ export interface AlertState {
   readonly lastSentAt: string;
   readonly sentCount: number;
   readonly resolvedAt?: string;
+  /**
+   * ISO 8601: another invocation has claimed this condition's next notice and is sending it until
+   * then. Once past, the claim has lapsed (its sender failed or died) and the notice is due again.
+   */
+  readonly pendingUntil?: string;
 }
 
+/**
+ * Alert states with a claim step, so that concurrent invocations that see the same condition send
+ * one notice between them, and a notice is marked sent only after it was published:
+ *
+ *   claimAlert (conditional on the state read) → publish → saveAlert (conditional on the claim)
+ *                                                   ↳ on failure: releaseAlert, and fail
+ */
 export interface AlertStateStore {
   /** Every alert state of the log, active or not; read strongly consistently. */
   loadAlerts(log: string): Promise<AlertState[]>;
-  /** Stores one alert state, replacing the one with the same condition. */
-  saveAlert(log: string, state: AlertState): Promise<void>;
+  /**
+   * Claims the notice that would move the condition from `read` to `next`, until `leaseUntil`, if
+   * the stored state is still `read`
+   * (undefined: no state stored) and no unexpired claim is held. Returns false, changing nothing,
+   * if another invocation got there first.
+   */
+  claimAlert(
+    log: string,
+    read: AlertState | undefined,
+    next: AlertState,
+    claim: { readonly token: string; readonly leaseUntil: string; readonly now: string },
+  ): Promise<boolean>;
+  /** Stores the state after a published notice, clearing the claim `token`; false if the claim was lost. */
+  saveAlert(log: string, state: AlertState, token: string): Promise<boolean>;
+  /** Drops the claim `token` after a failed publish, so the notice is due again at once. */
+  releaseAlert(log: string, condition: string, token: string): Promise<void>;
 }
 
 export function severityOf(status: CheckStatus): Severity {

@@ -120,6 +120,37 @@ describe('decideAlerts', () => {
     );
   });
 
+  it('leaves a notice another invocation has claimed to it, until the claim lapses', () => {
+    const fork = apply([], decideAlerts(result('fork'), [], T0, 6 * H))[0] as AlertState;
+    const held = { ...fork, pendingUntil: new Date(T0 + 7 * H).toISOString() };
+    assert.deepEqual(
+      decideAlerts(result('fork'), [held], T0 + 6 * H, 6 * H),
+      [],
+      'reminder claimed elsewhere',
+    );
+    assert.deepEqual(
+      decideAlerts(result('verified'), [held], T0 + 6 * H, 6 * H),
+      [],
+      'resolution claimed elsewhere',
+    );
+    assert.deepEqual(decideAlerts(result('fork'), [held], T0 + 6 * H, 6 * H, { force: true }), []);
+    const lapsed = decideAlerts(result('fork'), [held], T0 + 7 * H, 6 * H);
+    assert.equal(lapsed[0]?.alert.kind, 'reminder');
+    assert.equal(lapsed[0]?.read, held, 'the claim is conditional on the state read');
+    assert.equal(lapsed[0]?.next.pendingUntil, undefined, 'the saved state carries no claim');
+    // A claimed first notice whose sender died: the placeholder (nothing sent) gives a new alert.
+    const placeholder: AlertState = {
+      ...fork,
+      active: false,
+      sentCount: 0,
+      pendingUntil: new Date(T0 + 60_000).toISOString(),
+    };
+    assert.deepEqual(decideAlerts(result('fork'), [placeholder], T0 + 1, 6 * H), []);
+    const retry = decideAlerts(result('fork'), [placeholder], T0 + 60_000, 6 * H);
+    assert.equal(retry[0]?.alert.kind, 'new');
+    assert.equal(retry[0]?.read, placeholder);
+  });
+
   it('property: per condition, notices go new, reminders, resolved, new, ...; never two news in a row', () => {
     const statuses: CheckStatus[] = [
       'verified',

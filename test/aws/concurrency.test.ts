@@ -2,7 +2,8 @@
  * Eight concurrent invocations of the handler (eight "Lambda containers", each its own handler)
  * on one log that keeps growing: no update is lost (HEAD ends at least as far as any head any
  * invocation verified) and HEAD never regresses (the CP# history, in version order, has strictly
- * growing sizes and one item per HEAD version).
+ * growing sizes and one item per HEAD version). Alerts: eight invocations that all see one
+ * condition send one notice between them.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -62,5 +63,30 @@ describe('monitor Lambda on moto: concurrent invocations', () => {
     });
     assert.equal((await h.messages()).length, 0, 'no alert: racing honest monitors agree');
     assert.ok((await h.store.checkpoints(LOG_NAME)).length >= 2);
+  });
+
+  it('8 concurrent invocations that all see a fork send one alert; 8 that see it resolved send one resolved', async () => {
+    const handlers = Array.from({ length: 8 }, () => h.handlerWith({}));
+    const before = await h.head();
+    h.log.fork();
+    const forks = await Promise.all(handlers.map((handler) => handler(SCHEDULED_EVENT)));
+    assert.deepEqual(new Set(forks.map((r) => r.status)), new Set(['fork']));
+    assert.deepEqual(
+      (await h.messages()).map((m) => m.Subject),
+      [`[tlog-monitor] ${LOG_NAME}: fork`],
+    );
+    assert.equal((await h.items('EVIDENCE#')).length, 8, 'each detection keeps its evidence');
+    assert.deepEqual(await h.head(), before);
+    h.log.reset();
+    const clean = await Promise.all(handlers.map((handler) => handler(SCHEDULED_EVENT)));
+    assert.deepEqual(new Set(clean.map((r) => r.status)), new Set(['unchanged']));
+    assert.deepEqual(
+      (await h.messages()).map((m) => m.Subject),
+      [`[tlog-monitor] ${LOG_NAME}: resolved (fork)`],
+    );
+    const [state] = await h.items('ALERT#fork');
+    assert.equal(state?.active?.BOOL, false);
+    assert.equal(state?.sentCount?.N, '2');
+    assert.equal(state?.pendingUntil, undefined, 'no claim left behind');
   });
 });

@@ -92,30 +92,77 @@ describe('DynamoStore on moto', () => {
     );
   });
 
-  it('round-trips alert states', async () => {
+  it('alert notices: claimed once, saved only by the claim holder, released or lapsed claims free them again', async () => {
     assert.deepEqual(await store.loadAlerts('a'), []);
+    const t0 = '2026-11-24T00:00:00.000Z';
     const s = {
       condition: 'fork',
       status: 'fork' as const,
       active: true,
-      since: '2026-11-24T00:00:00.000Z',
-      lastSentAt: '2026-11-24T01:00:00.000Z',
-      sentCount: 2,
+      since: t0,
+      lastSentAt: t0,
+      sentCount: 1,
     };
-    await store.saveAlert('a', s);
-    await store.saveAlert('a', {
-      ...s,
-      condition: 'unreachable',
-      status: 'unreachable',
-      active: false,
-      resolvedAt: 'x',
-    });
-    const loaded = await store.loadAlerts('a');
-    assert.deepEqual(
-      loaded.find((x) => x.condition === 'fork'),
-      s,
+    const claim = (token: string, now: string, leaseUntil: string) => ({ token, now, leaseUntil });
+    assert.equal(
+      await store.claimAlert('a', undefined, s, claim('one', t0, '2026-11-24T00:02:00.000Z')),
+      true,
     );
-    assert.equal(loaded.find((x) => x.condition === 'unreachable')?.resolvedAt, 'x');
+    assert.equal(
+      await store.claimAlert('a', undefined, s, claim('two', t0, '2026-11-24T00:02:00.000Z')),
+      false,
+      'a second invocation that also read "nothing stored" loses',
+    );
+    const [placeholder] = await store.loadAlerts('a');
+    assert.deepEqual(
+      [placeholder?.active, placeholder?.sentCount, placeholder?.pendingUntil],
+      [false, 0, '2026-11-24T00:02:00.000Z'],
+      'claimed, not sent',
+    );
+    assert.equal(await store.saveAlert('a', s, 'two'), false, 'only the claim holder saves');
+    assert.equal(await store.saveAlert('a', s, 'one'), true);
+    assert.deepEqual(await store.loadAlerts('a'), [s], 'sent; the claim is gone');
+
+    const later = '2026-11-24T06:00:00.000Z';
+    const reminder = { ...s, lastSentAt: later, sentCount: 2 };
+    assert.equal(
+      await store.claimAlert('a', placeholder, reminder, claim('x', later, '2026-11-24T06:02:00.000Z')),
+      false,
+      'stale read',
+    );
+    assert.equal(
+      await store.claimAlert('a', s, reminder, claim('r1', later, '2026-11-24T06:02:00.000Z')),
+      true,
+    );
+    assert.equal(
+      await store.claimAlert('a', s, reminder, claim('r2', later, '2026-11-24T06:02:00.000Z')),
+      false,
+      'claim held',
+    );
+    await store.releaseAlert('a', 'fork', 'r2'); // not the holder: no effect
+    assert.equal(
+      await store.claimAlert('a', s, reminder, claim('r3', later, '2026-11-24T06:02:00.000Z')),
+      false,
+    );
+    await store.releaseAlert('a', 'fork', 'r1');
+    assert.equal(
+      await store.claimAlert('a', s, reminder, claim('r4', later, '2026-11-24T06:02:00.000Z')),
+      true,
+      'released',
+    );
+    assert.equal(
+      await store.claimAlert(
+        'a',
+        s,
+        reminder,
+        claim('r5', '2026-11-24T06:03:00.000Z', '2026-11-24T06:05:00.000Z'),
+      ),
+      true,
+      'a lapsed claim (its sender died) is taken over',
+    );
+    assert.equal(await store.saveAlert('a', reminder, 'r4'), false, 'the lapsed holder cannot save');
+    assert.equal(await store.saveAlert('a', { ...reminder, resolvedAt: later }, 'r5'), true);
+    assert.equal((await store.loadAlerts('a'))[0]?.resolvedAt, later);
     assert.equal(await store.load('a').then((x) => x?.version), 2, 'ALERT# items do not disturb HEAD');
   });
 

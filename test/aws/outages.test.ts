@@ -80,7 +80,12 @@ describe('monitor Lambda on moto: AWS services unavailable', () => {
     const down = h.handlerWith({ sns: new SNSClient(sdkConfig(closed)) });
     await assert.rejects(down(SCHEDULED_EVENT), /SNS: cannot publish the new alert "fork"/);
     assert.deepEqual(await h.head(), before);
-    assert.equal((await h.items('ALERT#fork')).length, 0, 'not marked sent');
+    const [unsent] = await h.items('ALERT#fork');
+    assert.deepEqual(
+      [unsent?.active?.BOOL, unsent?.sentCount?.N, unsent?.pendingUntil],
+      [false, '0', undefined],
+      'not marked sent, and the claim was released',
+    );
     assert.equal((await h.items('EVIDENCE#')).length, 1, 'the evidence is kept all the same');
 
     const next = await h.handler(SCHEDULED_EVENT);
