@@ -2,9 +2,10 @@
  * The least-privilege policy of one log's monitor function: every action named (no wildcard
  * actions), every resource the narrowest IAM allows.
  *
- * - DynamoDB: the calls lib/aws/dynamodb-store.ts makes (GetItem, PutItem, Query; its
- *   TransactWriteItems needs PutItem for each Put), only on the state table and only on items
+ * - DynamoDB: the calls lib/aws/dynamodb-store.ts makes (GetItem, PutItem, UpdateItem, Query;
+ *   its TransactWriteItems needs PutItem for each Put), only on the state table and only on items
  *   whose partition key is the function's own `LOG#<name>` (condition `dynamodb:LeadingKeys`).
+ *   test/infra/function-policy.test.ts derives this list from the adapters' source.
  * - SNS: Publish to the alert topic only.
  * - KMS: the data-key calls SNS and SQS make on the publisher's behalf for the alerts key, and
  *   only through those two services (`kms:ViaService`).
@@ -19,7 +20,12 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
 /** DynamoDB actions the state store needs; nothing else (no Scan, no DeleteItem, no table admin). */
-export const STATE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] as const;
+export const STATE_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+] as const;
 
 /** The partition key of a log's items (DESIGN.md, "State"). */
 export function partitionKey(logName: string): string {

@@ -192,7 +192,12 @@ for (const log of expectedLogs) {
 
     test('DynamoDB: listed actions, the state table only, its own partition only (LeadingKeys)', () => {
       const s = bySid('OwnPartitionOfStateTable');
-      assert.deepEqual(s.Action, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      assert.deepEqual(s.Action, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+      ]);
       assert.deepEqual(s.Resource, arnOf(table.id));
       assert.deepEqual(s.Condition, {
         'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`LOG#${log.name}`] },
