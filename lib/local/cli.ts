@@ -36,7 +36,7 @@ Options:
   --config FILE      config file (default: tlog-monitor.config.json)
   --log NAME         check only this configured log
   --state-dir DIR    directory of state files, one per log (default: config "stateDir" or .tlog-monitor-state)
-  --type T           rekor-v1 | ct
+  --type T           rekor-v1 | ct | tiles | static-ct
   --url URL          the log's base URL (https, or http on loopback)
   --public-key FILE  the log's public key: PEM (P-256 or Ed25519) or a C2SP verifier key
   --origin O         expected checkpoint origin / signer name

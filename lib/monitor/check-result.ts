@@ -67,6 +67,8 @@ export interface CheckResult {
   /** TlogError code behind a failure. */
   readonly errorCode?: string;
   readonly evidence?: Evidence;
+  /** Tile logs with witnesses configured: the witnesses whose cosignatures on the new head verified. */
+  readonly cosignedBy?: readonly string[];
   /** Rekor shard rotation observed and proven in this check. */
   readonly shardRotation?: { readonly from: string; readonly to: string; readonly finalSize: string };
 }

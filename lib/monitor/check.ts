@@ -59,7 +59,7 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
 
   if (!state) {
     if (await store.compareAndSet(logName, 0, toStored(current, deps.clock))) {
-      return { status: 'initialized', current: summary(current) };
+      return { status: 'initialized', current: summary(current), ...cosigned(current) };
     }
     state = await loadVerified(logName, deps);
     if (!state) throw new TlogError('state/conflict', 'compare-and-set failed but no head is stored');
@@ -100,6 +100,7 @@ async function settle(
     status,
     previous: summary(previous),
     current: summary(current),
+    ...cosigned(current),
     ...(outcome.kind === 'extends' && outcome.rotation ? { shardRotation: outcome.rotation } : {}),
   };
   if (outcome.kind === 'same') return base;
@@ -165,6 +166,11 @@ export function summary(h: VerifiedHead): HeadSummary {
     root: toBase64(h.rootHash),
     ...(h.shard !== undefined ? { shard: h.shard } : {}),
   };
+}
+
+/** Tile logs with witnesses configured: which witnesses cosigned the new head. */
+function cosigned(h: VerifiedHead): { cosignedBy?: readonly string[] } {
+  return h.witnesses !== undefined ? { cosignedBy: h.witnesses } : {};
 }
 
 function toStored(h: VerifiedHead, clock: Clock): StoredHead {

@@ -242,6 +242,7 @@ describe('tlog-monitor check (tiles with a witness policy, from a config file)',
     };
     let r = await run();
     assert.equal(r.result.status, 'initialized');
+    assert.deepEqual(r.result.cosignedBy, ['witness-0.test.local', 'witness-1.test.local', 'witness-2.test.local']);
     log.append(10);
     log.cosignBy(1);
     r = await run();
@@ -251,6 +252,7 @@ describe('tlog-monitor check (tiles with a witness policy, from a config file)',
     log.cosignBy(2);
     r = await run();
     assert.equal(r.result.status, 'verified', r.result.message);
+    assert.deepEqual(r.result.cosignedBy, ['witness-0.test.local', 'witness-1.test.local']);
     log.badCosignature(0);
     r = await run();
     assert.equal(r.result.status, 'bad-signature');
