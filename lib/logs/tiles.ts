@@ -14,7 +14,7 @@ import { bytesEqual, fromUtf8, toBase64 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
 import { type PublicKey, parsePemPublicKey } from '../keys/public-key.ts';
-import { consistencyProof } from '../merkle/index.ts';
+import { consistencyProof, treeRoot } from '../merkle/index.ts';
 import { verifyCheckpoint } from '../note/checkpoint.ts';
 import { rekorEcdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from '../note/ed25519-verifier.ts';
@@ -25,7 +25,7 @@ import {
 } from '../note/rfc6962-verifier.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
 import { parseVerifierKey } from '../note/vkey.ts';
-import { tileProofEvidence } from '../tiles/proof-evidence.ts';
+import { type TileRootDiagnosis, tileProofEvidence } from '../tiles/proof-evidence.ts';
 import { TileHashSource } from '../tiles/tile-hash-source.ts';
 import { TileReader } from '../tiles/tile-reader.ts';
 import { parseWitnessPolicy, verifyWitnesses, type WitnessPolicy } from '../tiles/witness-policy.ts';
@@ -112,7 +112,20 @@ export function tileLogClient(options: TileLogOptions): TileLogClient {
       // Widths come from the newer verified checkpoint: every node of the proof is complete in it.
       const source = new TileHashSource(reader, second.size, { fresh });
       const hashes = await consistencyProof(first.size, second.size, source);
-      return { hashes, raw: tileProofEvidence(first.size, second.size, hashes, source.served.values()) };
+      // Asked again only after the first proof failed: say which signed root the tiles contradict.
+      let diagnosis: TileRootDiagnosis | undefined;
+      if (fresh) {
+        const root1 = await treeRoot(first.size, source);
+        const root2 = await treeRoot(second.size, source);
+        diagnosis = {
+          firstRootFromTiles: toBase64(root1),
+          tilesMatchFirst: bytesEqual(root1, first.rootHash),
+          secondRootFromTiles: toBase64(root2),
+          tilesMatchSecond: bytesEqual(root2, second.rootHash),
+        };
+      }
+      const raw = tileProofEvidence(first.size, second.size, hashes, source.served.values(), diagnosis);
+      return { hashes, raw };
     },
 
     verifyStoredHead(signed: string): VerifiedHead {

@@ -10,7 +10,7 @@ export {
   type TileId,
   tileWidth,
 } from './layout.ts';
-export { EVIDENCE_TILE_BUDGET, tileProofEvidence } from './proof-evidence.ts';
+export { EVIDENCE_TILE_BUDGET, type TileRootDiagnosis, tileProofEvidence } from './proof-evidence.ts';
 export { TileHashSource } from './tile-hash-source.ts';
 export { DEFAULT_TILE_CONCURRENCY, type ServedTile, TileReader, type TileReadStats } from './tile-reader.ts';
 export { parseWitnessPolicy, verifyWitnesses, type Witness, type WitnessPolicy } from './witness-policy.ts';

@@ -11,11 +11,25 @@ import type { ServedTile } from './tile-reader.ts';
 /** Tile bytes kept in full in one piece of evidence (base64 grows it by a third). */
 export const EVIDENCE_TILE_BUDGET = 96 * 1024;
 
+/**
+ * On a re-fetch (the first proof failed): the roots the tiles give for both sizes, and whether
+ * each equals its signed root. Tiles that contradict the new signed root were served wrongly
+ * (or the new head is not the tree behind them); tiles that match the new root but not the
+ * stored one show two signed heads that no single history explains.
+ */
+export interface TileRootDiagnosis {
+  readonly firstRootFromTiles: string;
+  readonly tilesMatchFirst: boolean;
+  readonly secondRootFromTiles: string;
+  readonly tilesMatchSecond: boolean;
+}
+
 export function tileProofEvidence(
   first: bigint,
   second: bigint,
   hashes: readonly Uint8Array[],
   served: Iterable<ServedTile>,
+  diagnosis?: TileRootDiagnosis,
 ): string {
   const tiles: Record<string, string> = {};
   const digests: Record<string, string> = {};
@@ -33,5 +47,6 @@ export function tileProofEvidence(
     hashes: hashes.map(toBase64),
     tiles,
     ...(Object.keys(digests).length > 0 ? { tileDigests: digests } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
   });
 }

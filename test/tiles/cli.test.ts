@@ -140,6 +140,8 @@ for (const setup of SETUPS) {
       const proof = JSON.parse(r.evidence?.proof ?? '{}');
       assert.equal(proof.computedFrom, 'tiles');
       assert.ok(Object.keys(proof.tiles).some((p) => p.startsWith('tile/0/')));
+      // The tiles contradict the new signed root: they, not the checkpoints, are what is wrong.
+      assert.equal(proof.diagnosis.tilesMatchSecond, false);
       assert.equal(await cli.storedSize(), stored);
       log.reset();
       await cli.expect('verified', 0);
@@ -159,6 +161,9 @@ for (const setup of SETUPS) {
       log.rewriteLeaf(stored - 5);
       const r = await cli.expect('inconsistent', 1);
       assert.ok(r.evidence?.proof && r.evidence.previous && r.evidence.current);
+      // Tiles and the new checkpoint agree; the stored signed head is not a prefix of them.
+      const { diagnosis } = JSON.parse(r.evidence.proof);
+      assert.deepEqual([diagnosis.tilesMatchFirst, diagnosis.tilesMatchSecond], [false, true]);
       log.reset();
       await cli.expect('verified', 0);
     });
@@ -242,7 +247,11 @@ describe('tlog-monitor check (tiles with a witness policy, from a config file)',
     };
     let r = await run();
     assert.equal(r.result.status, 'initialized');
-    assert.deepEqual(r.result.cosignedBy, ['witness-0.test.local', 'witness-1.test.local', 'witness-2.test.local']);
+    assert.deepEqual(r.result.cosignedBy, [
+      'witness-0.test.local',
+      'witness-1.test.local',
+      'witness-2.test.local',
+    ]);
     log.append(10);
     log.cosignBy(1);
     r = await run();
