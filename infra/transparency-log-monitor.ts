@@ -287,8 +287,19 @@ function checkSettings(
     issues.add(at('memorySize'), `must be a whole number of MB from 128 to 10240, got ${s.memorySize}`);
   }
   const timeout = s.timeout.toSeconds();
-  if (timeout < 1 || timeout > 900)
+  if (timeout < 1 || timeout > 900) {
     issues.add(at('timeout'), `must be 1 s to 15 min, got ${s.timeout.toHumanString()}`);
+  } else {
+    // A check makes at least two requests to the log; one of them must not outlast the function.
+    logs.forEach((log, i) => {
+      if (log.timeoutMs !== undefined && log.timeoutMs >= timeout * 1000) {
+        issues.add(
+          `${path}: logs[${i}] (${JSON.stringify(log.name)}).timeoutMs`,
+          `must be below the function timeout (${timeout * 1000} ms), got ${log.timeoutMs}; lower it or raise the timeout`,
+        );
+      }
+    });
+  }
   if (!Number.isInteger(s.retryAttempts) || s.retryAttempts < 0 || s.retryAttempts > 2) {
     issues.add(at('retryAttempts'), `must be 0, 1 or 2, got ${s.retryAttempts}`);
   }

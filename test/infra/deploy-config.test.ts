@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { createMonitorApp } from '../../infra/create-app.ts';
@@ -242,6 +242,15 @@ describe('the construct validates logs handed to it directly', () => {
     assert.throws(() => build({ missedChecks: 0 }), /missedChecks: must be a whole number, at least 1/);
     assert.throws(() => build({ metricsNamespace: 'AWS/Lambda' }), /metricsNamespace: /);
     assert.throws(() => build({ frozenLogs: ['other'] }), /frozenLogs\[0\]: names no configured log/);
+    const [first] = parsed;
+    assert.ok(first);
+    assert.throws(
+      () => build({ logs: [{ ...first, timeoutMs: 60_000 }] }),
+      /logs\[0\] \("sigstore-rekor"\)\.timeoutMs: must be below the function timeout \(60000 ms\), got 60000/,
+    );
+    assert.doesNotThrow(() =>
+      build({ logs: [{ ...first, timeoutMs: 60_000 }], timeout: Duration.seconds(90) }),
+    );
   });
 });
 
