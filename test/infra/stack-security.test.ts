@@ -172,6 +172,7 @@ for (const log of expectedLogs) {
       assert.deepEqual(fn.props.LoggingConfig.LogGroup, ref(logGroup.id));
       assert.equal(fn.props.LoggingConfig.LogFormat, 'JSON');
       assert.equal(logGroup.props.RetentionInDays, 365);
+      assert.equal(logGroup.resource.DeletionPolicy, 'Retain');
     });
 
     test('function role: assumable by Lambda only, with exactly the policy below', () => {
