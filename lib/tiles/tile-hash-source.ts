@@ -13,10 +13,15 @@ export class TileHashSource implements HashSource {
   readonly #reader: TileReader;
   readonly #treeSize: bigint;
   readonly #fresh: boolean;
+  /** Tiles this source has read (`L/N` → its hashes at the width for #treeSize). */
+  readonly #local = new Map<string, Uint8Array>();
   /** Every tile answer the hashes came from, by path, in the order first used. */
   readonly served = new Map<string, ServedTile>();
 
-  /** `treeSize` must come from a verified checkpoint; `fresh` re-fetches cached tiles. */
+  /**
+   * `treeSize` must come from a verified checkpoint. `fresh`: tiles the reader cached before this
+   * source existed are fetched again (each once; this source reuses what it has read).
+   */
   constructor(reader: TileReader, treeSize: bigint, options: { fresh?: boolean } = {}) {
     this.#reader = reader;
     this.#treeSize = treeSize;
@@ -35,12 +40,18 @@ export class TileHashSource implements HashSource {
       }
       return { at, tile: { level: at.level, index: at.index, width } satisfies TileId };
     });
-    const tiles = new Map<string, TileId>();
-    for (const { tile } of located) tiles.set(`${tile.level}/${tile.index}`, tile);
-    const { hashes, served } = await this.#reader.readAll([...tiles.values()], this.#fresh);
-    for (const [path, s] of served) this.served.set(path, s);
+    const missing = new Map<string, TileId>();
+    for (const { tile } of located) {
+      const k = `${tile.level}/${tile.index}`;
+      if (!this.#local.has(k)) missing.set(k, tile);
+    }
+    if (missing.size > 0) {
+      const { hashes, served } = await this.#reader.readAll([...missing.values()], this.#fresh);
+      for (const [k, h] of hashes) this.#local.set(k, h);
+      for (const [path, s] of served) this.served.set(path, s);
+    }
     return located.map(({ at }) => {
-      const data = hashes.get(`${at.level}/${at.index}`) as Uint8Array;
+      const data = this.#local.get(`${at.level}/${at.index}`) as Uint8Array;
       return foldPerfect(data.subarray(at.offset * HASH_BYTES, (at.offset + at.count) * HASH_BYTES));
     });
   }

@@ -97,8 +97,9 @@ export class TileReader {
       return cached;
     }
     const answer = await this.#fetch(tile);
+    // A re-fetch replaces what was cached (it may have been damaged); otherwise keep the widest.
     const now = this.#cache.get(k);
-    if (!now || answer.bytes.length >= now.bytes.length) this.#cache.set(k, answer);
+    if (fresh || !now || answer.bytes.length >= now.bytes.length) this.#cache.set(k, answer);
     return answer;
   }
 
