@@ -9,7 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type MonitorConfig, parseConfigFile, parseMonitorConfig } from '../lib/config/config-file.ts';
+import {
+  type AlertsConfig,
+  type MonitorConfig,
+  parseConfigFile,
+  parseMonitorConfig,
+} from '../lib/config/config-file.ts';
 import { ConfigIssues } from '../lib/config/issues.ts';
 import { type LogConfig, logConfigToJson } from '../lib/config/log-config.ts';
 import { TlogError } from '../lib/errors.ts';
@@ -21,6 +26,8 @@ export const CONFIG_CONTEXT_KEY = 'config';
 export const CONFIG_ENV_VAR = 'TLOG_MONITOR_CONFIG';
 
 const MINUTE_MS = 60_000;
+/** The largest log entry (as JSON) that fits in env LOG_CONFIG beside the other variables. */
+export const MAX_LOG_CONFIG_BYTES = 3_500;
 
 /** Where the config file is: CDK context first, then the environment, then the default, from `cwd`. */
 export function resolveConfigPath(options: {
@@ -64,12 +71,20 @@ export function loadDeployConfig(path: string): MonitorConfig {
 }
 
 /**
- * Validates logs handed to the construct directly (not read from a file): every field, names
- * unique ignoring case, and the deployment rules. Returns them parsed afresh.
+ * Validates settings handed to the construct directly (not read from a file) exactly as the
+ * config file's: every log field, names unique ignoring case, alert addresses and reminder
+ * hours; then the deployment rules. Returns them parsed afresh.
  */
-export function validateLogsForDeployment(logs: readonly LogConfig[], source: string): readonly LogConfig[] {
-  const parsed = parseMonitorConfig({ logs: logs.map((l) => logConfigToJson(l)) }, source).logs;
-  checkDeployable(parsed, source);
+export function validateForDeployment(
+  input: { readonly logs: readonly LogConfig[]; readonly alerts?: AlertsConfig },
+  source: string,
+): MonitorConfig {
+  const raw = {
+    logs: input.logs.map((l) => logConfigToJson(l)),
+    ...(input.alerts === undefined ? {} : { alerts: input.alerts }),
+  };
+  const parsed = parseMonitorConfig(raw, source);
+  checkDeployable(parsed.logs, source);
   return parsed;
 }
 
@@ -77,9 +92,18 @@ export function validateLogsForDeployment(logs: readonly LogConfig[], source: st
 export function checkDeployable(logs: readonly LogConfig[], source: string): void {
   const issues = new ConfigIssues();
   logs.forEach((log, i) => {
+    const at = `${source}: logs[${i}] (${JSON.stringify(log.name)})`;
     const minutes = scheduleMinutes(log);
-    if ('error' in minutes)
-      issues.add(`${source}: logs[${i}] (${JSON.stringify(log.name)}).interval`, minutes.error);
+    if ('error' in minutes) issues.add(`${at}.interval`, minutes.error);
+    // Lambda allows 4 KB of environment in all; the other variables take about 300 bytes.
+    const size = Buffer.byteLength(JSON.stringify(logConfigToJson(log)));
+    if (size > MAX_LOG_CONFIG_BYTES) {
+      issues.add(
+        at,
+        `the entry is ${size} bytes as JSON, over the ${MAX_LOG_CONFIG_BYTES} bytes that fit in the function's ` +
+          'environment (Lambda allows 4 KB in all); list fewer witnesses',
+      );
+    }
   });
   issues.throwIfAny();
 }

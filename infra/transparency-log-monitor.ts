@@ -6,7 +6,7 @@
  * its schedule, its alarms and its outputs. See DESIGN.md ("Lambda contract", "State",
  * "Metrics", "Alerts") for the contracts the handler relies on.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -28,7 +28,7 @@ import { ConfigIssues } from '../lib/config/issues.ts';
 import type { LogConfig } from '../lib/config/log-config.ts';
 import { buildHandlerBundle } from './bundle.ts';
 import { addLogRow } from './dashboard-row.ts';
-import { scheduleMinutes, validateLogsForDeployment } from './deploy-config.ts';
+import { scheduleMinutes, validateForDeployment } from './deploy-config.ts';
 import { LogMonitor } from './log-monitor.ts';
 
 export const DEFAULT_METRICS_NAMESPACE = 'TransparencyLogMonitor';
@@ -89,7 +89,21 @@ export class TransparencyLogMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: TransparencyLogMonitorProps) {
     super(scope, id);
-    const logs = validateLogsForDeployment(props.logs, `${this.node.path}: props`);
+    const config = validateForDeployment(
+      {
+        logs: props.logs,
+        ...(props.alertEmails === undefined && props.reminderHours === undefined
+          ? {}
+          : {
+              alerts: {
+                ...(props.alertEmails === undefined ? {} : { emails: props.alertEmails }),
+                ...(props.reminderHours === undefined ? {} : { reminderHours: props.reminderHours }),
+              },
+            }),
+      },
+      `${this.node.path}: props`,
+    );
+    const { logs } = config;
     const settings = checkSettings(props, logs, this.node.path);
     const stack = Stack.of(this);
 
@@ -137,7 +151,7 @@ export class TransparencyLogMonitor extends Construct {
         },
       }),
     );
-    for (const email of props.alertEmails ?? []) this.topic.addSubscription(new EmailSubscription(email));
+    for (const email of config.alerts?.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));
     const alarmAction: IAlarmAction = new SnsAction(this.topic);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
@@ -184,7 +198,7 @@ export class TransparencyLogMonitor extends Construct {
         keyArn: this.key.keyArn,
         queueArn: this.deadLetterQueue.queueArn,
         metricsNamespace: settings.metricsNamespace,
-        reminderHours: props.reminderHours,
+        reminderHours: config.alerts?.reminderHours,
         memorySize: settings.memorySize,
         timeout: settings.timeout,
         logRetention: settings.logRetention,
@@ -223,7 +237,7 @@ export class TransparencyLogMonitor extends Construct {
 }
 
 function logGroupLogicalId(monitor: LogMonitor): string {
-  return Stack.of(monitor).getLogicalId(monitor.logGroup.node.defaultChild as never);
+  return Stack.of(monitor).getLogicalId(monitor.logGroup.node.defaultChild as CfnElement);
 }
 
 interface Settings {

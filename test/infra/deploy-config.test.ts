@@ -15,7 +15,9 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import { createMonitorApp } from '../../infra/create-app.ts';
 import {
   CONFIG_ENV_VAR,
+  checkDeployable,
   DEFAULT_CONFIG_FILE,
+  MAX_LOG_CONFIG_BYTES,
   rateExpression,
   resolveConfigPath,
   scheduleMinutes,
@@ -252,6 +254,39 @@ describe('the construct validates logs handed to it directly', () => {
       build({ logs: [{ ...first, timeoutMs: 60_000 }], timeout: Duration.seconds(90) }),
     );
   });
+
+  test('alert addresses and reminder hours are validated as in the config file', () => {
+    assert.throws(
+      () => build({ alertEmails: ['nobody'] }),
+      /S\/M: props: alerts\.emails\[0\]: must be an email address/,
+    );
+    assert.throws(
+      () => build({ reminderHours: 0 }),
+      /S\/M: props: alerts\.reminderHours: must be a whole number of hours/,
+    );
+    const ok = build({ alertEmails: ['a@example.com'], reminderHours: 3 });
+    const t = Template.fromStack(Stack.of(ok));
+    t.resourceCountIs('AWS::SNS::Subscription', 1);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { ALERT_REMINDER: '3h' } },
+    });
+  });
+});
+
+test("a log entry too big for the function's environment is refused", () => {
+  const [log] = parseConfigFile(
+    JSON.stringify({ logs: [{ preset: 'sigstore-rekor', interval: '1m' }] }),
+    'x',
+  ).logs;
+  assert.ok(log);
+  assert.doesNotThrow(() => checkDeployable([log], 'src'));
+  const big = { ...log, witnesses: Array.from({ length: 60 }, (_, i) => `witness-${i}+${'a'.repeat(60)}`) };
+  assert.throws(
+    () => checkDeployable([big], 'src'),
+    new RegExp(
+      `src: logs\\[0\\] \\("sigstore-rekor"\\): the entry is \\d+ bytes as JSON, over the ${MAX_LOG_CONFIG_BYTES} bytes`,
+    ),
+  );
 });
 
 test('Scheduler rate expressions', () => {
