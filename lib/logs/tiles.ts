@@ -153,8 +153,8 @@ function rfc6962Timestamp(
  * The log key of a `tiles` or `static-ct` log from its configured `publicKey` (PEM SPKI or a C2SP
  * verifier key string; keys come from configuration only), signing as `origin`:
  * - `tiles`: a verifier key (Ed25519 0x01 or ECDSA 0x02), or PEM Ed25519 with the C2SP key ID
- *   (Rekor v2, Tessera), or PEM P-256 with the Rekor key ID SHA-256(SPKI)[:4] (private Rekor v2
- *   deployments);
+ *   (Rekor v2, Tessera), or PEM P-256 with the key ID SHA-256(SPKI)[:4] over the note text
+ *   (private Rekor v2 deployments: the ECDSA key ID sigstore/rekor-tiles pkg/note uses);
  * - `static-ct`: RFC6962NoteSignature (type 0x05) by the log's P-256 key, PEM or 0x05 vkey.
  */
 export function tileLogVerifier(
