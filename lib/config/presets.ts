@@ -73,6 +73,19 @@ export const PRESETS = {
     interval: DEFAULT_INTERVAL,
     description: 'Sigstore original CT log (retired from issuance; frozen)',
   },
+  // Production Rekor v2 (C2SP tlog-tiles), shard log2025-1. Key: shared/vectors/tiles/
+  // rekor-v2-checkpoints.json `keys["log2025-1.rekor.sigstore.dev (production)"].vkey` (from
+  // transparency-dev/witness omniwitness/logs.yaml; its log ID is in sigstore/root-signing
+  // targets/trusted_root.json). The key name is the checkpoint origin. The /api/v2 read prefix is
+  // from sigstore/rekor-tiles docs and must be confirmed against the live service.
+  'sigstore-rekor-v2-log2025-1': {
+    name: 'sigstore-rekor-v2-log2025-1',
+    type: 'tiles',
+    url: 'https://log2025-1.rekor.sigstore.dev/api/v2',
+    publicKey: 'log2025-1.rekor.sigstore.dev+cf119915+AbfK5adZJxsI323FwGD2AJJ9F4i89cfDuLdGJBIYntuO',
+    interval: DEFAULT_INTERVAL,
+    description: 'Sigstore production Rekor v2 (tlog-tiles), shard log2025-1',
+  },
 } as const satisfies Readonly<Record<string, PresetEntry>>;
 
 export type PresetName = keyof typeof PRESETS;

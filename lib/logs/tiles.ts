@@ -18,13 +18,9 @@ import { consistencyProof, treeRoot } from '../merkle/index.ts';
 import { verifyCheckpoint } from '../note/checkpoint.ts';
 import { rekorEcdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from '../note/ed25519-verifier.ts';
-import {
-  parseRfc6962VerifierKey,
-  rfc6962NoteVerifier,
-  rfc6962SignatureTimestamp,
-} from '../note/rfc6962-verifier.ts';
+import { rfc6962NoteVerifier, rfc6962SignatureTimestamp } from '../note/rfc6962-verifier.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
-import { parseVerifierKey } from '../note/vkey.ts';
+import { parseRfc6962VerifierKey, parseVerifierKey } from '../note/vkey.ts';
 import { type TileRootDiagnosis, tileProofEvidence } from '../tiles/proof-evidence.ts';
 import { TileHashSource } from '../tiles/tile-hash-source.ts';
 import { TileReader } from '../tiles/tile-reader.ts';

@@ -13,11 +13,11 @@
  * requires the origin to equal the key name and the checkpoint to have no extension lines;
  * otherwise unsigned text could ride along under a valid signature.
  */
-import { bytesEqual, fromBase64, fromHex, fromUtf8, toHex } from '../bytes.ts';
+import { fromUtf8 } from '../bytes.ts';
 import { treeHeadSignatureInput, verifyDigitallySigned } from '../ct/sth.ts';
 import { decodeU64 } from '../ct/tls.ts';
 import { isTlogError, TlogError } from '../errors.ts';
-import { keyId, type PublicKey, parseSpki } from '../keys/public-key.ts';
+import { keyId, type PublicKey } from '../keys/public-key.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import { c2spKeyHash, SIG_TYPE_RFC6962_STH } from './key-hash.ts';
 import { isValidKeyName } from './note.ts';
@@ -69,36 +69,4 @@ export function rfc6962NoteVerifier(name: string, key: PublicKey): Rfc6962NoteVe
       }
     },
   };
-}
-
-/**
- * Parses a type 0x05 verifier key `<name>+<key ID>+<base64(0x05 ‖ DER SPKI)>` (the form
- * transparency-dev/formats prints for static-ct-api logs). The key ID must match.
- */
-export function parseRfc6962VerifierKey(vkey: string): Rfc6962NoteVerifier {
-  const p1 = vkey.indexOf('+');
-  const p2 = p1 < 0 ? -1 : vkey.indexOf('+', p1 + 1);
-  if (p2 < 0) malformed('expected <name>+<key ID>+<key>');
-  const name = vkey.slice(0, p1);
-  const hashHex = vkey.slice(p1 + 1, p2);
-  if (!/^[0-9a-fA-F]{8}$/.test(hashHex)) malformed(`key ID of ${name} is not 8 hex digits`);
-  const data = fromBase64(vkey.slice(p2 + 1), 'key/malformed');
-  if (data[0] !== SIG_TYPE_RFC6962_STH) {
-    throw new TlogError(
-      'key/unsupported',
-      `verifier key ${name} has type 0x${(data[0] ?? 0).toString(16).padStart(2, '0')}, expected 0x05 (RFC 6962)`,
-    );
-  }
-  const verifier = rfc6962NoteVerifier(name, parseSpki(data.subarray(1)));
-  const stated = fromHex(hashHex, 'key/malformed');
-  if (!bytesEqual(stated, verifier.keyHash)) {
-    malformed(
-      `key ID for ${name} is ${hashHex.toLowerCase()} but the key's ID is ${toHex(verifier.keyHash)}`,
-    );
-  }
-  return verifier;
-}
-
-function malformed(message: string): never {
-  throw new TlogError('key/malformed', `malformed verifier key: ${message}`);
 }

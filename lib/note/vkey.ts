@@ -2,13 +2,15 @@
  * Verifier keys `<name>+<hex key ID>+<base64(signature type ‖ public key)>`
  * (c2sp.org/signed-note; golang.org/x/mod/sumdb/note "Verifying Notes").
  *
- * Supported signature types: 0x01 Ed25519 (32-byte key) and 0x02 ECDSA (DER SubjectPublicKeyInfo,
- * key ID = SHA-256(DER)[:4], the transparency-dev/formats encoding). Add a type by adding an entry
- * to SIGNATURE_TYPES.
+ * Supported signature types: 0x01 Ed25519 (32-byte key), 0x02 ECDSA (DER SubjectPublicKeyInfo,
+ * key ID = SHA-256(DER)[:4], the transparency-dev/formats encoding), 0x04 cosignature/v1
+ * (c2sp.org/tlog-cosignature) and 0x05 RFC 6962 TreeHeadSignature (c2sp.org/static-ct-api).
+ * Add a type by adding an entry to SIGNATURE_TYPES.
  */
 import { bytesEqual, fromBase64, fromHex, preview, toHex } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import { parseSpki } from '../keys/public-key.ts';
+import { cosignatureV1Verifier } from './cosignature-verifier.ts';
 import { rekorEcdsaNoteVerifier } from './ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from './ed25519-verifier.ts';
 import {
@@ -18,6 +20,7 @@ import {
   SIG_TYPE_RFC6962_STH,
 } from './key-hash.ts';
 import { isValidKeyName } from './note.ts';
+import { type Rfc6962NoteVerifier, rfc6962NoteVerifier } from './rfc6962-verifier.ts';
 import type { NoteVerifier } from './verifier.ts';
 
 interface SignatureType {
@@ -42,8 +45,20 @@ const SIGNATURE_TYPES: ReadonlyMap<number, SignatureType> = new Map<number, Sign
     },
   ],
   [0x03, { label: 'reserved type 0x03' }],
-  [SIG_TYPE_COSIGNATURE_V1, { label: 'timestamped Ed25519 cosignature (c2sp.org/tlog-cosignature)' }],
-  [SIG_TYPE_RFC6962_STH, { label: 'RFC 6962 TreeHeadSignature (c2sp.org/static-ct-api)' }],
+  [
+    SIG_TYPE_COSIGNATURE_V1,
+    {
+      label: 'timestamped Ed25519 cosignature (c2sp.org/tlog-cosignature)',
+      create: (name, key) => cosignatureV1Verifier(name, key),
+    },
+  ],
+  [
+    SIG_TYPE_RFC6962_STH,
+    {
+      label: 'RFC 6962 TreeHeadSignature (c2sp.org/static-ct-api)',
+      create: (name, der) => rfc6962NoteVerifier(name, parseSpki(der)),
+    },
+  ],
 ]);
 
 function malformed(message: string): never {
@@ -55,6 +70,18 @@ function malformed(message: string): never {
  * the one computed from the key. Throws TlogError 'key/malformed' or 'key/unsupported'.
  */
 export function parseVerifierKey(vkey: string): NoteVerifier {
+  return parseVerifierKeyParts(vkey).verifier;
+}
+
+/** A parsed verifier key: its signature type, the key material after the type byte, and its verifier. */
+interface VerifierKeyParts {
+  readonly name: string;
+  readonly type: number;
+  readonly key: Uint8Array;
+  readonly verifier: NoteVerifier;
+}
+
+function parseVerifierKeyParts(vkey: string): VerifierKeyParts {
   const p1 = vkey.indexOf('+');
   const p2 = p1 < 0 ? -1 : vkey.indexOf('+', p1 + 1);
   if (p2 < 0) malformed(`expected <name>+<key ID>+<key>, got ${preview(vkey)}`);
@@ -79,12 +106,42 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
       `verifier key ${name} has signature type ${typeHex} (${type.label}), which is not supported yet`,
     );
   }
-  const verifier = type.create(name, keyBytes.subarray(1));
+  const key = keyBytes.subarray(1);
+  const verifier = type.create(name, key);
   const stated = fromHex(hashHex, 'key/malformed');
   if (!bytesEqual(stated, verifier.keyHash)) {
     malformed(
       `key ID for ${name} is ${hashHex.toLowerCase()} but the key's ID is ${toHex(verifier.keyHash)}`,
     );
   }
-  return verifier;
+  return { name, type: typeByte, key, verifier };
+}
+
+/**
+ * Parses a type 0x05 verifier key `<name>+<key ID>+<base64(0x05 ‖ DER SPKI)>` (the form
+ * transparency-dev/formats prints for static-ct-api logs); any other type is 'key/unsupported'.
+ */
+export function parseRfc6962VerifierKey(vkey: string): Rfc6962NoteVerifier {
+  const parts = parseVerifierKeyParts(vkey);
+  if (parts.type !== SIG_TYPE_RFC6962_STH) {
+    throw new TlogError(
+      'key/unsupported',
+      `verifier key ${parts.name} has type 0x${parts.type.toString(16).padStart(2, '0')}, expected 0x05 (RFC 6962)`,
+    );
+  }
+  return parts.verifier as Rfc6962NoteVerifier;
+}
+
+/**
+ * The verifiers for one configured witness key. A type 0x04 key verifies cosignature/v1 lines.
+ * Witnesses also publish their key as a plain Ed25519 (0x01) verifier key (transparency-dev
+ * distributor, witness-network lists): such a key verifies both cosignature/v1 lines (key ID
+ * recomputed with type 0x04) and plain Ed25519 note signatures. Any other key type verifies
+ * what parseVerifierKey says it does. All verifiers returned share one witness name.
+ */
+export function parseWitnessVerifierKey(vkey: string): NoteVerifier[] {
+  const parts = parseVerifierKeyParts(vkey);
+  return parts.type === SIG_TYPE_ED25519
+    ? [parts.verifier, cosignatureV1Verifier(parts.name, parts.key)]
+    : [parts.verifier];
 }

@@ -9,10 +9,10 @@
  */
 import { bytesEqual, utf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
-import { parseWitnessVerifierKey } from '../note/cosignature-verifier.ts';
 import { keyLabel } from '../note/key-hash.ts';
 import type { NoteSignature } from '../note/note.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
+import { parseWitnessVerifierKey } from '../note/vkey.ts';
 
 export interface Witness {
   /** The witness name (the key name of its verifier key). */

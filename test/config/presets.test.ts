@@ -4,6 +4,7 @@ import { toBase64 } from '../../lib/bytes.ts';
 import { parseLogConfig } from '../../lib/config/log-config.ts';
 import { getPreset, PRESET_NAMES, PRESETS } from '../../lib/config/presets.ts';
 import { keyId, parsePemPublicKey } from '../../lib/keys/public-key.ts';
+import { parseVerifierKey } from '../../lib/note/vkey.ts';
 import { readVector, readVectorText } from '../support/vectors.ts';
 
 const rekorProduction = readVector('rekor/keys.json').production['rekor.sigstore.dev (Rekor v1)'];
@@ -16,7 +17,7 @@ describe('presets', () => {
     assert.ok(PRESET_NAMES.includes('sigstore-ctfe-2022'));
   });
 
-  it('every preset is a valid log entry with a 5m interval and a P-256 key', () => {
+  it('every preset is a valid log entry with a 5m interval and a key of its log type', () => {
     for (const name of PRESET_NAMES) {
       const { description, ...entry } = PRESETS[name];
       assert.ok(description.length > 0);
@@ -25,8 +26,22 @@ describe('presets', () => {
       assert.equal(config.interval, '5m');
       assert.equal(config.intervalMs, 300_000);
       assert.equal(config.url, entry.url, 'preset URLs are already normalised');
-      assert.equal(parsePemPublicKey(config.publicKey).kind, 'p256');
+      if (config.type === 'tiles') {
+        // Tile logs are pinned by their C2SP verifier key, whose name is the checkpoint origin.
+        assert.equal(parseVerifierKey(config.publicKey).name, config.origin);
+      } else {
+        assert.equal(parsePemPublicKey(config.publicKey).kind, 'p256');
+      }
     }
+  });
+
+  it('the Rekor v2 preset pins the log2025-1 verifier key from the vectors', () => {
+    const preset = PRESETS['sigstore-rekor-v2-log2025-1'];
+    const keys = readVector('tiles/rekor-v2-checkpoints.json').keys;
+    assert.equal(preset.publicKey, keys['log2025-1.rekor.sigstore.dev (production)'].vkey);
+    assert.equal(preset.url, 'https://log2025-1.rekor.sigstore.dev/api/v2');
+    const config = parseLogConfig((({ description: _, ...e }) => e)(preset), 'preset');
+    assert.equal(config.origin, 'log2025-1.rekor.sigstore.dev');
   });
 
   it('sigstore-rekor pins the production Rekor v1 key from the vectors', () => {

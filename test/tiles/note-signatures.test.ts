@@ -13,9 +13,10 @@ import { parsePemPublicKey } from '../../lib/keys/public-key.ts';
 import { tileLogClient, tileLogVerifier } from '../../lib/logs/tiles.ts';
 import { statusForError } from '../../lib/monitor/classify-error.ts';
 import { verifyCheckpoint } from '../../lib/note/checkpoint.ts';
-import { cosignatureV1Verifier, parseWitnessVerifierKey } from '../../lib/note/cosignature-verifier.ts';
-import { parseRfc6962VerifierKey, rfc6962NoteVerifier } from '../../lib/note/rfc6962-verifier.ts';
+import { cosignatureV1Verifier } from '../../lib/note/cosignature-verifier.ts';
+import { rfc6962NoteVerifier } from '../../lib/note/rfc6962-verifier.ts';
 import { verifyNote } from '../../lib/note/verify-note.ts';
+import { parseRfc6962VerifierKey, parseWitnessVerifierKey } from '../../lib/note/vkey.ts';
 import { readVector } from '../support/vectors.ts';
 
 const noHttp: HttpClient = {
