@@ -4,7 +4,7 @@ import { TlogError } from '../errors.ts';
 import type { Clock, HttpClient } from '../http/ports.ts';
 import { createLogClient } from '../logs/create-client.ts';
 import { checkLog } from '../monitor/check.ts';
-import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
+import { type CheckResult, exitCodeFor, worseExitCode } from '../monitor/check-result.ts';
 import type { StateStore } from '../monitor/state-store.ts';
 
 export interface RunDeps {
@@ -52,21 +52,22 @@ export async function watchLogs(
   deps: RunDeps,
   options: WatchOptions,
 ): Promise<number> {
-  const all: CheckResult[] = [];
+  // Only the worst exit code so far is kept (a watch runs for months; results go to onResult).
+  let worst: 0 | 1 | 2 = 0;
   await Promise.all(
     logs.map(async (log) => {
       for (let i = 0; options.iterations === undefined || i < options.iterations; i++) {
         if (options.signal.aborted) return;
         const started = deps.clock.now();
         const result = await runOne(log, deps);
-        all.push(result);
+        worst = worseExitCode(worst, exitCodeFor(result.status));
         options.onResult(result);
         if (options.iterations !== undefined && i + 1 >= options.iterations) return;
         await sleepUntil(started + log.intervalMs, deps.clock, options.signal);
       }
     }),
   );
-  return worstExitCode(all);
+  return worst;
 }
 
 async function sleepUntil(when: number, clock: Clock, signal: AbortSignal): Promise<void> {

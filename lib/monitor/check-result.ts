@@ -78,8 +78,12 @@ export interface CheckResult {
  * so an unreachable log never masks a lying one.
  */
 export function worstExitCode(results: readonly CheckResult[]): 0 | 1 | 2 {
-  const codes = results.map((r) => exitCodeFor(r.status));
-  if (codes.includes(1)) return 1;
-  if (codes.includes(2)) return 2;
+  return results.reduce<0 | 1 | 2>((worst, r) => worseExitCode(worst, exitCodeFor(r.status)), 0);
+}
+
+/** The worse of two exit codes: 1 (misbehaviour) outranks 2 (could not check), which outranks 0. */
+export function worseExitCode(a: 0 | 1 | 2, b: 0 | 1 | 2): 0 | 1 | 2 {
+  if (a === 1 || b === 1) return 1;
+  if (a === 2 || b === 2) return 2;
   return 0;
 }
