@@ -74,14 +74,15 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
 }
 
 /** A parsed verifier key: its signature type, the key material after the type byte, and its verifier. */
-interface VerifierKeyParts {
+export interface VerifierKeyParts {
   readonly name: string;
   readonly type: number;
   readonly key: Uint8Array;
   readonly verifier: NoteVerifier;
 }
 
-function parseVerifierKeyParts(vkey: string): VerifierKeyParts {
+/** Parses a verifier key string like `parseVerifierKey`, keeping its name, type and key material. */
+export function parseVerifierKeyParts(vkey: string): VerifierKeyParts {
   const p1 = vkey.indexOf('+');
   const p2 = p1 < 0 ? -1 : vkey.indexOf('+', p1 + 1);
   if (p2 < 0) malformed(`expected <name>+<key ID>+<key>, got ${preview(vkey)}`);

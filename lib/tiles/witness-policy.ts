@@ -7,12 +7,12 @@
  * As for the log's own key (c2sp.org/signed-note): a line from an unknown key is ignored, and a
  * line from a configured witness that fails to verify rejects the note.
  */
-import { bytesEqual, utf8 } from '../bytes.ts';
+import { bytesEqual, toHex, utf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import { keyLabel } from '../note/key-hash.ts';
 import type { NoteSignature } from '../note/note.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
-import { parseWitnessVerifierKey } from '../note/vkey.ts';
+import { parseVerifierKeyParts, parseWitnessVerifierKey } from '../note/vkey.ts';
 
 export interface Witness {
   /** The witness name (the key name of its verifier key). */
@@ -27,11 +27,29 @@ export interface WitnessPolicy {
   readonly minWitnesses: number;
 }
 
-/** Builds the policy from configured witness verifier keys. Throws 'key/*' or 'config/invalid'. */
+/**
+ * Builds the policy from configured witness verifier keys. Throws 'key/*' or 'config/invalid'.
+ *
+ * Each witness must be configured once: two entries with one name (e.g. its 0x01 and its 0x04
+ * key), or one public key under two names, would let one cosignature count twice towards
+ * `minWitnesses`: a cosignature/v1 message does not include the key name, so a line can be copied
+ * under the other name with that name's key ID.
+ */
 export function parseWitnessPolicy(vkeys: readonly string[] = [], minWitnesses = 0): WitnessPolicy {
-  const witnesses = vkeys.map((vkey) => {
-    const verifiers = parseWitnessVerifierKey(vkey);
-    return { name: (verifiers[0] as NoteVerifier).name, verifiers };
+  const seen: { name: string; key: Uint8Array; at: number }[] = [];
+  const witnesses = vkeys.map((vkey, at) => {
+    const { name, key } = parseVerifierKeyParts(vkey);
+    const same = seen.find((s) => s.name === name || bytesEqual(s.key, key));
+    if (same) {
+      const what = same.name === name ? `name ${name}` : `public key ${toHex(key)}`;
+      throw new TlogError(
+        'config/invalid',
+        `witness ${at} (${name}) has the same ${what} as witness ${same.at} (${same.name}); configure each witness once`,
+        { first: same.at, duplicate: at },
+      );
+    }
+    seen.push({ name, key, at });
+    return { name, verifiers: parseWitnessVerifierKey(vkey) };
   });
   if (!Number.isInteger(minWitnesses) || minWitnesses < 0 || minWitnesses > witnesses.length) {
     throw new TlogError(

@@ -86,6 +86,35 @@ describe('witness policy', () => {
     );
   });
 
+  it('refuses a witness configured twice, so one cosignature cannot count twice', () => {
+    // The same witness by its 0x01 and its 0x04 key: one line would match both entries.
+    assert.throws(
+      () => parseWitnessPolicy([b.vkey01, b.vkey04], 2),
+      (e) => isTlogError(e, 'config/invalid') && /same name b\.example/.test(String(e)),
+    );
+    // One key under two names: a cosignature/v1 message holds no name, so a line by one name can
+    // be copied under the other with its key ID and verify.
+    const alias = witness('alias.example');
+    const aliasOfA = a.vkey04.replace(/^a\.example\+[0-9a-f]{8}\+/, () => {
+      // base64 may itself hold '+': the key is everything after the second '+'.
+      const raw = Buffer.from(a.vkey04.split('+').slice(2).join('+'), 'base64').subarray(1);
+      const id = createHash('sha256')
+        .update('alias.example')
+        .update(Uint8Array.of(0x0a, 0x04))
+        .update(raw)
+        .digest()
+        .subarray(0, 4);
+      return `alias.example+${id.toString('hex')}+`;
+    });
+    assert.notEqual(aliasOfA, alias.vkey04);
+    assert.throws(
+      () => parseWitnessPolicy([a.vkey04, aliasOfA], 2),
+      (e) => isTlogError(e, 'config/invalid') && /same public key/.test(String(e)),
+    );
+    // Distinct witnesses are still accepted.
+    assert.equal(parseWitnessPolicy([a.vkey04, alias.vkey04], 2).witnesses.length, 2);
+  });
+
   it('minWitnesses must be within 0..witnesses', () => {
     assert.throws(
       () => parseWitnessPolicy([a.vkey04], 2),
