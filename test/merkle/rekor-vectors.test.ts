@@ -154,3 +154,36 @@ describe('rekor checkpoint entries: inclusion of SHA-256(0x00 ‖ body)', () => 
     assert.equal(checkEntries(v.entries), 8);
   });
 });
+
+describe('rekor/negative.json bundle entries: inclusion of SHA-256(0x00 ‖ body)', () => {
+  // The checkpoint side of these entries is tested in test/note/rekor-v1.test.ts; here, the proof.
+  const v = readVector('rekor/negative.json');
+  const failsInclusion = (expected: string | { reasons: string[] }): boolean =>
+    typeof expected === 'string'
+      ? /inclusion proof verification FAILS/.test(expected)
+      : expected.reasons.some((r) => r.startsWith('inclusion proof does not verify'));
+
+  it('the 5 entries whose expected failure is the inclusion proof fail it; the 3 others verify', () => {
+    assert.equal(v.bundleEntries.length, 8);
+    let failing = 0;
+    for (const [i, e] of v.bundleEntries.entries()) {
+      const ip = e.inclusionProof;
+      const leaf = hashLeaf(b64(e.canonicalizedBody));
+      assert.equal(toHex(leaf), e.leafHashHex, `entry ${i}`);
+      const check = () =>
+        verifyInclusion(big(ip.logIndex), big(ip.treeSize), leaf, ip.hashes.map(b64), b64(ip.rootHash));
+      if (failsInclusion(e.expected)) {
+        // A stale proof (entry 0) is refused for its length, a corrupted one for its root.
+        const err = expectTlogError(check);
+        assert.ok(
+          ['merkle/root-mismatch', 'merkle/proof-length'].includes(err.code),
+          `entry ${i}: ${err.code}`,
+        );
+        failing++;
+      } else {
+        check();
+      }
+    }
+    assert.equal(failing, 5);
+  });
+});

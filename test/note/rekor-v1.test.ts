@@ -168,7 +168,7 @@ describe('rekor/negative.json', () => {
     it(`bundle entry ${i}: ${label}`, () => {
       const text = e.checkpoint;
       if (text === null) {
-        // No checkpoint to verify: the failure is in the inclusion proof (another module's job).
+        // No checkpoint to verify: the failure is in the inclusion proof (test/merkle/rekor-vectors.test.ts).
         assert.match(label, /no checkpoint present/);
         return;
       }
@@ -188,7 +188,7 @@ describe('rekor/negative.json', () => {
         assert.notEqual(checkpoint.size, BigInt(e.inclusionProof.treeSize));
         assert.ok(!bytesEqual(checkpoint.rootHash, fromBase64(e.inclusionProof.rootHash)));
       } else {
-        // The failure is in the inclusion proof; the checkpoint itself is sound and matches.
+        // The failure is in the inclusion proof (test/merkle/rekor-vectors.test.ts); the checkpoint is sound.
         assert.ok(reasons.every((r) => r.startsWith('inclusion proof does not verify')));
         assertMatchesProof(checkpoint, e.inclusionProof);
       }
