@@ -153,6 +153,13 @@ describe('rekor checkpoint entries: inclusion of SHA-256(0x00 ‖ body)', () => 
     assert.equal(v.entries.length, 8);
     assert.equal(checkEntries(v.entries), 8);
   });
+
+  it('verifies all 18 Rekor v2 entries (tiles/rekor-v2-checkpoints.json)', () => {
+    const v = readVector('tiles/rekor-v2-checkpoints.json');
+    assert.equal(v.entries.length, 18);
+    for (const e of v.entries) assert.equal(e.expected.inclusion, 'valid');
+    assert.equal(checkEntries(v.entries), 18);
+  });
 });
 
 describe('rekor/negative.json bundle entries: inclusion of SHA-256(0x00 ‖ body)', () => {
