@@ -6,7 +6,9 @@
  * cfn-lint policy: errors (exit-code bit 2) and fatal failures (bit 1) fail the test; warnings
  * (bit 4) and informational findings (bit 8) are printed, not fatal. The stack's only warnings are
  * W3005 (an explicit DependsOn that a GetAtt already implies), which CDK itself emits for a
- * function and its role. When cfn-lint is not installed the lint test is skipped, saying so.
+ * function and its role. When cfn-lint is not installed the lint tests are skipped, saying so,
+ * except in CI (`CI` set to anything but `false`/`0`, as CI services set it): CI machines have
+ * cfn-lint, so there a missing or broken cfn-lint fails the tests instead of hiding the check.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -79,15 +81,25 @@ test('synthesis with the AwsSolutions pack registered (as infra/app.ts does) suc
 
 const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
 const haveCfnLint = cfnLint.status === 0;
+const inCi = process.env.CI !== undefined && !/^(false|0|)$/i.test(process.env.CI);
+/** Skip without cfn-lint, but not in CI: there the test runs and fails on the missing tool. */
+const lintSkip = haveCfnLint || inCi ? false : 'cfn-lint not installed (pip install cfn-lint)';
+
+function requireCfnLint(): void {
+  assert.ok(
+    haveCfnLint,
+    `cfn-lint is required when CI is set (CI=${process.env.CI}) but \`cfn-lint --version\` failed: ` +
+      `${cfnLint.error?.message ?? `exit ${cfnLint.status}`} ${cfnLint.stderr ?? ''}`.trim(),
+  );
+}
 
 function lint(path: string): { status: number; output: string } {
   const r = spawnSync('cfn-lint', ['--', path], { encoding: 'utf8' });
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
 }
 
-test('cfn-lint: no errors on the synthesized template', {
-  skip: haveCfnLint ? false : 'cfn-lint not installed',
-}, (t) => {
+test('cfn-lint: no errors on the synthesized template', { skip: lintSkip }, (t) => {
+  requireCfnLint();
   const path = app.synth().getStackArtifact(stack.artifactId).templateFullPath;
   const { status, output } = lint(path);
   assert.equal(status & 3, 0, `cfn-lint errors:\n${output}`);
@@ -97,9 +109,8 @@ test('cfn-lint: no errors on the synthesized template', {
   for (const code of codes) assert.equal(code, 'W3005', output);
 });
 
-test('cfn-lint is live: it reports an error for a broken template', {
-  skip: haveCfnLint ? false : 'cfn-lint not installed',
-}, () => {
+test('cfn-lint is live: it reports an error for a broken template', { skip: lintSkip }, () => {
+  requireCfnLint();
   const dir = mkdtempSync(join(tmpdir(), 'tlog-cfn-lint-'));
   const path = join(dir, 'broken.json');
   writeFileSync(
