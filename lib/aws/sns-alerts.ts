@@ -1,6 +1,6 @@
 /**
- * SNS alerts (DESIGN.md, "Alerts"): subject `[tlog-monitor] <log>: <status>` (≤ 100 printable
- * ASCII characters, as SNS requires), body = human summary then the CheckResult JSON, message
+ * SNS alerts (DESIGN.md, "Alerts"): subject `[tlog-monitor] <log>: <status>` (printable ASCII,
+ * under 100 characters, as SNS requires), body = human summary then the CheckResult JSON, message
  * attributes `severity`, `log`, `status` (the status the alert is about, also on its `resolved`
  * notice; plus `alert`: new | reminder | resolved, and
  * `condition`) for subscription filter policies. SNS messages are at most 256 KiB including

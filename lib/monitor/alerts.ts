@@ -88,10 +88,13 @@ export function severityOf(status: CheckStatus): Severity {
   return MISBEHAVIOUR.has(status) ? 'critical' : 'warning';
 }
 
-/** SNS subjects: at most 100 characters, printable ASCII, no line breaks. */
-export const MAX_SUBJECT_CHARS = 100;
+/**
+ * SNS Publish API reference, `Subject`: ASCII text beginning with a letter, number or punctuation
+ * mark, no line breaks or control characters, and "less than 100 characters long": at most 99.
+ */
+export const MAX_SUBJECT_CHARS = 99;
 
-/** `[tlog-monitor] <log>: <status>`, with ` (reminder)` or `resolved (<status>)`; ASCII, ≤ 100 chars. */
+/** `[tlog-monitor] <log>: <status>`, with ` (reminder)` or `resolved (<status>)`; ASCII, < 100 chars. */
 export function alertSubject(alert: Alert): string {
   const what =
     alert.kind === 'resolved'
