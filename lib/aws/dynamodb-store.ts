@@ -5,7 +5,9 @@
  *   HEAD                      last verified head: signed, size, root, origin, shard?, verifiedAt, version
  *   CP#<size, 20 digits>      every verified head (audit trail); `CP#<size>#<shard>` for sharded
  *                             (Rekor v1) logs, so a new shard's small sizes never overwrite an old one's
- *   EVIDENCE#<iso time>#<id>  misbehaviour evidence, never expires, never overwritten
+ *   EVIDENCE#<iso time>#<id>  misbehaviour evidence (the CheckResult JSON), never expires (no TTL
+ *                             attribute; the table has no TTL), never overwritten; evidence over
+ *                             300 kB is gzipped into `<sk>#part-NNNN` items named by the main item
  *   ALERT#<condition>         alert state, for de-duplication and resolution notices; a notice is
  *                             claimed (pendingUntil, claimToken) before it is published
  *
@@ -13,6 +15,9 @@
  * head), in one TransactWriteItems with its CP# item, so the audit trail has exactly the heads
  * that were ever stored. Every read is strongly consistent. The semantics mirror
  * lib/local/file-state-store.ts: a lost race returns false and writes nothing.
+ *
+ * The `#<shard>`, `#<id>` and `#part-NNNN` key suffixes go beyond DESIGN.md's table; README.md
+ * ("Differences from DESIGN.md") lists them.
  */
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -200,7 +205,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
     claim: { readonly token: string; readonly leaseUntil: string; readonly now: string },
   ): Promise<boolean> {
     const key = { pk: { S: logKey(log) }, sk: { S: `ALERT#${next.condition}` } };
-    try {
+    return this.#conditional('claim an ALERT item', async () => {
       if (read === undefined) {
         // No state yet: a placeholder that has sent nothing, holding the claim.
         const placeholder: AlertState = { ...next, active: false, lastSentAt: NEVER, sentCount: 0 };
@@ -234,33 +239,26 @@ export class DynamoStore implements StateStore, AlertStateStore {
           }),
         );
       }
-      return true;
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError('claim an ALERT item', e);
-    }
+    });
   }
 
   async saveAlert(log: string, state: AlertState, token: string): Promise<boolean> {
-    try {
-      await this.#db.send(
+    return this.#conditional('store an ALERT item', () =>
+      this.#db.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: alertItem(log, state),
           ConditionExpression: 'claimToken = :token',
           ExpressionAttributeValues: { ':token': { S: token } },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError('store an ALERT item', e);
-    }
+      ),
+    );
   }
 
+  /** A claim held by another token (or none) is left alone. */
   async releaseAlert(log: string, condition: string, token: string): Promise<void> {
-    try {
-      await this.#db.send(
+    await this.#conditional('release an ALERT claim', () =>
+      this.#db.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: { S: logKey(log) }, sk: { S: `ALERT#${condition}` } },
@@ -268,10 +266,18 @@ export class DynamoStore implements StateStore, AlertStateStore {
           ConditionExpression: 'claimToken = :token',
           ExpressionAttributeValues: { ':token': { S: token } },
         }),
-      );
+      ),
+    );
+  }
+
+  /** Runs one conditional write: true if it was applied, false if its condition failed. */
+  async #conditional(what: string, write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
     } catch (e) {
-      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return;
-      throw ioError('release an ALERT claim', e);
+      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
+      throw ioError(what, e);
     }
   }
 
@@ -328,10 +334,18 @@ function alertItem(log: string, state: AlertState): Item {
   };
 }
 
+/**
+ * A cancelled HEAD transaction is a lost race when the HEAD condition failed (another writer
+ * moved it), or when another transaction was writing the same items at that moment
+ * (`TransactionConflict`): either way the caller re-reads HEAD and proves against it (check.ts).
+ * Anything else (throttling, validation, ...) is an I/O failure.
+ */
 function lostRace(e: unknown): boolean {
   if (!(e instanceof Error) || e.name !== 'TransactionCanceledException') return false;
   const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons[0]?.Code === 'ConditionalCheckFailed';
+  return (
+    reasons[0]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')
+  );
 }
 
 function ioError(what: string, e: unknown): TlogError {

@@ -177,3 +177,106 @@ describe('DynamoStore on moto', () => {
     );
   });
 });
+
+/**
+ * What the store sends, seen by a recording client (moto answers every read consistently, so
+ * only the requests themselves show the read mode and the transaction).
+ */
+describe('DynamoStore requests', () => {
+  type Sent = { name: string; input: Record<string, unknown> };
+  const recorder = (answer: (c: Sent) => unknown = () => ({})) => {
+    const sent: Sent[] = [];
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const c = { name: command.constructor.name, input: command.input };
+        sent.push(c);
+        return answer(c);
+      },
+    } as unknown as ConstructorParameters<typeof DynamoStore>[0]['client'];
+    return { sent, store: new DynamoStore({ client, tableName: 't' }) };
+  };
+
+  it('every read is strongly consistent (HEAD, CP# history, ALERT# states, evidence)', async () => {
+    const { sent, store } = recorder((c) =>
+      c.name === 'GetItemCommand'
+        ? { Item: { pk: { S: 'LOG#a' }, sk: { S: 'EVIDENCE#x' }, result: { S: '{"log":"a"}' } } }
+        : { Items: [] },
+    );
+    await assert.rejects(store.load('a'), /state\/corrupt|version must be/);
+    await store.checkpoints('a');
+    await store.loadAlerts('a');
+    await store.readEvidence('a', 'EVIDENCE#x');
+    assert.deepEqual(
+      sent.map((c) => [c.name, c.input.ConsistentRead]),
+      [
+        ['GetItemCommand', true],
+        ['QueryCommand', true],
+        ['QueryCommand', true],
+        ['GetItemCommand', true],
+      ],
+    );
+  });
+
+  it('HEAD moves in one transaction with its CP# item, conditional on the version read', async () => {
+    const { sent, store } = recorder();
+    assert.equal(await store.compareAndSet('a', 0, head('5')), true);
+    assert.equal(await store.compareAndSet('a', 1, head('9')), true);
+    assert.deepEqual(
+      sent.map((c) => c.name),
+      ['TransactWriteItemsCommand', 'TransactWriteItemsCommand'],
+      'nothing written outside the transaction',
+    );
+    type Put = {
+      Put: {
+        Item: Record<string, { S?: string; N?: string }>;
+        ConditionExpression?: string;
+        ExpressionAttributeValues?: unknown;
+      };
+    };
+    const [first, second] = sent.map((c) => c.input.TransactItems as Put[]);
+    assert.equal(first?.length, 2);
+    assert.equal(first?.[0]?.Put.Item.sk?.S, 'HEAD');
+    assert.equal(first?.[0]?.Put.ConditionExpression, 'attribute_not_exists(pk)');
+    assert.equal(first?.[1]?.Put.Item.sk?.S, checkpointKey('5'));
+    assert.equal(first?.[1]?.Put.ConditionExpression, undefined);
+    assert.deepEqual(second?.[0]?.Put.ConditionExpression, 'version = :expected');
+    assert.deepEqual(second?.[0]?.Put.ExpressionAttributeValues, { ':expected': { N: '1' } });
+    const { sk: _h, ...headFields } = second?.[0]?.Put.Item ?? {};
+    const { sk: _c, ...cpFields } = second?.[1]?.Put.Item ?? {};
+    assert.deepEqual(cpFields, headFields, 'the CP# item is the same head, same version');
+    assert.equal(headFields.version?.N, '2');
+  });
+
+  it('a cancelled transaction is a lost race when HEAD moved or another transaction conflicted; else state/io', async () => {
+    const cancelled = (codes: string[]) =>
+      Object.assign(new Error('Transaction cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: codes.map((Code) => ({ Code })),
+      });
+    const lost = recorder(() => {
+      throw cancelled(['ConditionalCheckFailed', 'None']);
+    });
+    assert.equal(await lost.store.compareAndSet('a', 3, head('9')), false);
+    const conflict = recorder(() => {
+      throw cancelled(['TransactionConflict', 'None']);
+    });
+    assert.equal(await conflict.store.compareAndSet('a', 3, head('9')), false);
+    const throttled = recorder(() => {
+      throw cancelled(['ThrottlingError', 'None']);
+    });
+    await assert.rejects(
+      throttled.store.compareAndSet('a', 3, head('9')),
+      (e: unknown) => e instanceof TlogError && e.code === 'state/io' && /move the HEAD item/.test(e.message),
+    );
+  });
+
+  it('evidence items are write-once and carry no expiry attribute', async () => {
+    const { sent, store } = recorder();
+    const sk = await store.putEvidence('a', { log: 'a', status: 'fork', durationMs: 1 });
+    assert.match(sk, /^EVIDENCE#\d{4}-\d\d-\d\dT[\d:.]+Z#[0-9a-f]{8}$/);
+    assert.equal(sent.length, 1);
+    const put = sent[0]?.input as { Item: Record<string, unknown>; ConditionExpression?: string };
+    assert.equal(put.ConditionExpression, 'attribute_not_exists(pk)');
+    assert.deepEqual(Object.keys(put.Item).sort(), ['pk', 'recordedAt', 'result', 'sk', 'status']);
+  });
+});
