@@ -6,17 +6,11 @@
  * condition send one notice between them.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type Harness, LOG_NAME, SCHEDULED_EVENT, startHarness } from './harness.ts';
+import { describe, it } from 'node:test';
+import { LOG_NAME, SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 describe('monitor Lambda on moto: concurrent invocations', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ initialSize: 3 });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = useHarness({ initialSize: 3 });
 
   it('8 concurrent invocations per round, 4 rounds, the log growing meanwhile: no lost update, no regression', async () => {
     const handlers = Array.from({ length: 8 }, () => h.handlerWith({}));

@@ -3,6 +3,8 @@
  * subscribed to the topic, an in-repo test log, and the real Lambda handler wired to both
  * through the same code path as in Lambda (createHandler with SDK clients pointed at moto).
  */
+
+import { after, before } from 'node:test';
 import type { QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createHandler, type HandlerOverrides, type MonitorHandler } from '../../functions/monitor.ts';
@@ -64,9 +66,33 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  options: { type?: TestLogType; initialSize?: number; extraEnv?: Record<string, string> } = {},
-): Promise<Harness> {
+export type HarnessOptions = { type?: TestLogType; initialSize?: number; extraEnv?: Record<string, string> };
+
+/**
+ * The harness of the calling suite: registers a `before` hook that starts it and an `after` hook
+ * that always closes it (moto and the test log stop even when a test or a later hook fails).
+ * Returns a view that forwards to the running harness; using it outside the suite's tests throws.
+ * Hooks the suite registers afterwards run after the harness started.
+ */
+export function useHarness(options: HarnessOptions = {}): Harness {
+  let running: Harness | undefined;
+  before(async () => {
+    running = await startHarness(options);
+  });
+  after(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return new Proxy({} as Harness, {
+    get: (_, key) => {
+      if (!running)
+        throw new Error(`the harness is not running (reading ${String(key)} outside the suite's tests)`);
+      return running[key as keyof Harness];
+    },
+  });
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const moto = await startMoto();
   try {
     const clients = clientsFor(moto.endpoint);
@@ -124,9 +150,12 @@ export async function startHarness(
         return out.Items ?? [];
       },
       close: async () => {
-        await log.close();
-        for (const c of Object.values(clients)) c.destroy();
-        await moto.stop();
+        try {
+          await log.close();
+        } finally {
+          for (const c of Object.values(clients)) c.destroy();
+          await moto.stop();
+        }
       },
     };
   } catch (e) {

@@ -4,19 +4,13 @@
  * and one CP# item per stored head, and SNS sends nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { checkpointKey } from '../../lib/aws/dynamodb-store.ts';
-import { type Harness, LOG_NAME, NAMESPACE, SCHEDULED_EVENT, startHarness } from './harness.ts';
+import { LOG_NAME, NAMESPACE, SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 describe('monitor Lambda on moto: honest growth', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ initialSize: 5 });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = useHarness({ initialSize: 5 });
 
   it('initialises, verifies growth, sees no change; keeps a CP# history', async () => {
     const first = await h.handler(SCHEDULED_EVENT);

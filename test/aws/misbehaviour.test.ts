@@ -5,14 +5,14 @@
  * Also reminders (after the reminder interval, and on a forced check).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { parseLogConfig } from '../../lib/config/log-config.ts';
 import { createHttpClient } from '../../lib/http/bounded-client.ts';
 import { systemClock } from '../../lib/http/ports.ts';
 import { createLogClient } from '../../lib/logs/create-client.ts';
 import type { CheckResult, CheckStatus } from '../../lib/monitor/check-result.ts';
 import type { SnsEnvelope } from '../support/moto.ts';
-import { type Harness, LOG_NAME, SCHEDULED_EVENT, startHarness } from './harness.ts';
+import { LOG_NAME, SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 const JSON_HEADER = '--- CheckResult (JSON) ---\n';
 
@@ -27,10 +27,9 @@ function attrs(m: SnsEnvelope): Record<string, string> {
 }
 
 describe('monitor Lambda on moto: a lying log', () => {
-  let h: Harness;
+  const h = useHarness({ initialSize: 5 });
   let verify: (signed: string) => { size: bigint; rootHash: Uint8Array };
   before(async () => {
-    h = await startHarness({ initialSize: 5 });
     const config = parseLogConfig(JSON.parse(h.env.LOG_CONFIG as string), 'test');
     const client = createLogClient(config, createHttpClient({ fetch: globalThis.fetch, clock: systemClock }));
     verify = (s) => client.verifyStoredHead(s);
@@ -38,9 +37,6 @@ describe('monitor Lambda on moto: a lying log', () => {
     h.log.append(3);
     assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'verified');
     assert.equal((await h.messages()).length, 0);
-  });
-  after(async () => {
-    await h?.close();
   });
 
   const lies: { status: CheckStatus; lie: () => void; cleanAfter: CheckStatus }[] = [

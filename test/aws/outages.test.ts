@@ -4,23 +4,19 @@
  * untouched, no alert is marked sent that was not sent, and the next run recovers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { freePort, sdkConfig } from '../support/moto.ts';
-import { type Harness, SCHEDULED_EVENT, startHarness } from './harness.ts';
+import { SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 describe('monitor Lambda on moto: AWS services unavailable', () => {
-  let h: Harness;
+  const h = useHarness({ initialSize: 4 });
   let closed: string;
   before(async () => {
-    h = await startHarness({ initialSize: 4 });
     closed = `http://127.0.0.1:${await freePort()}`;
     assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'initialized');
-  });
-  after(async () => {
-    await h?.close();
   });
 
   it('DynamoDB unreachable: fails naming DynamoDB, HEAD untouched, next run recovers', async () => {

@@ -5,17 +5,16 @@
  * did not sign, and an unknown event, are clear errors.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type Harness, SCHEDULED_EVENT, startHarness } from './harness.ts';
+import { before, describe, it } from 'node:test';
+import { SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 describe('monitor Lambda on moto: verify-checkpoint', () => {
-  let h: Harness;
+  const h = useHarness({ initialSize: 5 });
   let forkedSameSize: string;
   let forkedLarger: string;
   let older: string;
   let same: string;
   before(async () => {
-    h = await startHarness({ initialSize: 5 });
     await h.handler(SCHEDULED_EVENT);
     h.log.append(5);
     assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'verified'); // HEAD: size 10
@@ -30,9 +29,6 @@ describe('monitor Lambda on moto: verify-checkpoint', () => {
     h.log.fork();
     forkedLarger = h.log.signedHead(); // size 13, a different tree
     h.log.reset();
-  });
-  after(async () => {
-    await h?.close();
   });
 
   const verify = (checkpoint: string) => h.handler({ action: 'verify-checkpoint', checkpoint });
