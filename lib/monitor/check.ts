@@ -10,7 +10,13 @@ import { toBase64 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import type { Clock } from '../http/ports.ts';
 import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
-import type { CheckResult, CheckStatus, Evidence, HeadSummary } from './check-result.ts';
+import {
+  type CheckResult,
+  type CheckStatus,
+  type Evidence,
+  type HeadSummary,
+  MISBEHAVIOUR,
+} from './check-result.ts';
 import { statusForError } from './classify-error.ts';
 import { type ProofOutcome, proveExtension } from './prove-extension.ts';
 import type { StateStore, StoredHead, StoredState } from './state-store.ts';
@@ -48,12 +54,7 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
   try {
     view = await client.fetchView();
   } catch (e) {
-    const result = failure(e, state ? { previous: summary(state.verified) } : {});
-    if (result.status === 'bad-signature') {
-      const evidence = { ...result.evidence, ...(state ? { previous: state.head.signed } : {}) };
-      return keepEvidence(logName, deps, { ...result, evidence });
-    }
-    return result;
+    return failed(logName, deps, e, state?.verified);
   }
   const current = view.head;
 
@@ -69,14 +70,26 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
   const previous = state.verified;
   try {
     // A smaller head may come from a lagging replica behind a load balancer: ask once more
-    // before calling it a rollback (the evidence keeps both answers).
+    // before calling it a rollback. If the second answer is smaller too (or cannot be had), the
+    // first one is judged and the evidence keeps both answers exactly as received.
+    let secondAnswer: Record<string, string> | undefined;
     if (sameShard(previous, current) && current.size < previous.size) {
-      const again = await client.fetchView();
-      if (!(sameShard(previous, again.head) && again.head.size < previous.size)) view = again;
+      let again: LogView | undefined;
+      try {
+        again = await client.fetchView();
+      } catch (e) {
+        const rejected = e instanceof TlogError ? e.details?.received : undefined;
+        secondAnswer = {
+          refetchFailed: e instanceof Error ? e.message : String(e),
+          ...(typeof rejected === 'string' ? { refetchRejectedHead: rejected } : {}),
+        };
+      }
+      if (again && !(sameShard(previous, again.head) && again.head.size < previous.size)) view = again;
+      else if (again) secondAnswer = { refetchedHead: again.head.signed };
     }
-    return await settle(logName, deps, state, view);
+    return await settle(logName, deps, state, view, secondAnswer);
   } catch (e) {
-    return failure(e, { previous: summary(previous), current: summary(view.head) });
+    return failed(logName, deps, e, previous, view.head);
   }
 }
 
@@ -86,6 +99,8 @@ async function settle(
   deps: CheckDeps,
   start: VerifiedState,
   view: LogView,
+  /** Extra raw material for the evidence of a misbehaviour found against `start`. */
+  extraEvidence?: Readonly<Record<string, string>>,
 ): Promise<Outcome> {
   const { client, store } = deps;
   const current = view.head;
@@ -93,7 +108,7 @@ async function settle(
   let state = start;
   const outcome = await proveExtension(client, previous, current, view);
   if (outcome.kind !== 'extends' && outcome.kind !== 'same') {
-    return keepEvidence(logName, deps, misbehaviour(outcome, previous, current));
+    return keepEvidence(logName, deps, misbehaviour(outcome, previous, current, extraEvidence));
   }
   const status: CheckStatus = outcome.kind === 'same' ? 'unchanged' : 'verified';
   const base: Outcome = {
@@ -188,12 +203,14 @@ function misbehaviour(
   outcome: Exclude<ProofOutcome, { kind: 'extends' } | { kind: 'same' }>,
   previous: VerifiedHead,
   current: VerifiedHead,
+  extraEvidence?: Readonly<Record<string, string>>,
 ): Outcome {
+  const other = outcome.other || extraEvidence ? { ...outcome.other, ...extraEvidence } : undefined;
   const evidence: Evidence = {
     previous: previous.signed,
     current: current.signed,
     ...('proof' in outcome && outcome.proof !== undefined ? { proof: outcome.proof } : {}),
-    ...(outcome.other ? { other: outcome.other } : {}),
+    ...(other ? { other } : {}),
   };
   const status: CheckStatus = outcome.kind;
   return {
@@ -215,6 +232,31 @@ function failure(e: unknown, extra: Partial<Outcome> = {}): Outcome {
   const evidence: Evidence | undefined =
     status === 'bad-signature' && typeof received === 'string' ? { current: received } : undefined;
   return { status, message, errorCode, ...extra, ...(evidence ? { evidence } : {}) };
+}
+
+/**
+ * A check that ended in an error. If the error stands for misbehaviour (a head not signed by the
+ * pinned key, say), the result carries the stored signed head as evidence too, and the evidence
+ * is kept, wherever in the check the error arose.
+ */
+async function failed(
+  logName: string,
+  deps: CheckDeps,
+  e: unknown,
+  previous?: VerifiedHead,
+  current?: VerifiedHead,
+): Promise<Outcome> {
+  const result = failure(e, {
+    ...(previous ? { previous: summary(previous) } : {}),
+    ...(current ? { current: summary(current) } : {}),
+  });
+  if (!MISBEHAVIOUR.has(result.status)) return result;
+  const evidence: Evidence = {
+    ...(previous ? { previous: previous.signed } : {}),
+    ...(current ? { current: current.signed } : {}),
+    ...result.evidence,
+  };
+  return keepEvidence(logName, deps, { ...result, evidence });
 }
 
 /**

@@ -165,6 +165,39 @@ describe('checkLog', () => {
     assert.equal(store.evidence.length, 1);
   });
 
+  it('keeps both smaller answers as rollback evidence, exactly as received', async () => {
+    const { check, store, tree, setView } = await setup(10);
+    await check();
+    let served = 0;
+    const first = await tree.head(6n);
+    const second = await tree.head(7n);
+    setView(async () => ({ head: served++ === 0 ? first : second }));
+    const r = await check();
+    assert.equal(r.status, 'rollback');
+    assert.equal(r.evidence?.current, first.signed);
+    assert.equal(r.evidence?.other?.refetchedHead, second.signed);
+    assert.equal(r.evidence?.previous, (await tree.head(10n)).signed);
+    assert.equal(storedSize(store), '10');
+    assert.deepEqual(store.evidence[0]?.evidence, r.evidence);
+  });
+
+  it('a smaller head is still a rollback when the re-fetch fails; the failure is in the evidence', async () => {
+    const { check, store, tree, setView } = await setup(10);
+    await check();
+    let served = 0;
+    const forged = JSON.stringify({ sig: 'forged', shard: 'A', size: '10', root: 'AAAA' });
+    setView(async () => {
+      if (served++ === 0) return { head: await tree.head(6n) };
+      throw new TlogError('note/bad-signature', 'fake signature invalid', { received: forged });
+    });
+    const r = await check();
+    assert.equal(r.status, 'rollback');
+    assert.match(r.evidence?.other?.refetchFailed ?? '', /fake signature invalid/);
+    assert.equal(r.evidence?.other?.refetchRejectedHead, forged);
+    assert.equal(storedSize(store), '10');
+    assert.equal(store.evidence.length, 1);
+  });
+
   it('asks again before calling a smaller head a rollback (a lagging replica)', async () => {
     const { check, store, tree, setView, calls } = await setup(10);
     await check();
@@ -222,6 +255,23 @@ describe('checkLog', () => {
     assert.equal(r.status, 'bad-signature');
     assert.equal(r.evidence?.current, forged);
     assert.ok(r.evidence?.previous);
+    assert.equal(storedSize(store), '10');
+    assert.equal(store.evidence.length, 1);
+  });
+
+  it('a bad signature found after the first fetch still carries and keeps both heads as evidence', async () => {
+    const { check, store, tree, script } = await setup(10);
+    await check();
+    tree.grow(5);
+    // The log's proof endpoint answers with a head that fails its signature check.
+    const forged = JSON.stringify({ sig: 'forged', shard: 'A', size: '15', root: 'AAAA' });
+    script.proof = async () => {
+      throw new TlogError('note/bad-signature', 'fake signature invalid', { received: forged });
+    };
+    const r = await check();
+    assert.equal(r.status, 'bad-signature');
+    assert.equal(r.evidence?.previous, (await tree.head(10n)).signed);
+    assert.equal(r.evidence?.current, forged);
     assert.equal(storedSize(store), '10');
     assert.equal(store.evidence.length, 1);
   });
