@@ -1,7 +1,36 @@
-/** Argument checks shared by the proof verifiers; each throws a TlogError naming expected and actual. */
+/** Argument checks shared by the proof verifiers and generators; each throws a TlogError naming expected and actual. */
 import { bytesEqual, toHex } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
+import { requireUint64 } from './bits.ts';
 import { HASH_SIZE } from './hash.ts';
+
+/** Throws 'merkle/invalid-size' unless both are uint64 and 0 ≤ index < size. */
+export function requireLeafInTree(index: bigint, size: bigint): void {
+  requireUint64(size, 'tree size');
+  requireUint64(index, 'leaf index');
+  if (index >= size) {
+    throw new TlogError('merkle/invalid-size', `leaf index ${index} is outside a tree of size ${size}`, {
+      index: String(index),
+      size: String(size),
+    });
+  }
+}
+
+/** Throws 'merkle/invalid-size' unless both are uint64 and size1 ≤ size2 (a tree never shrinks). */
+export function requireOrderedSizes(size1: bigint, size2: bigint): void {
+  requireUint64(size1, 'first tree size');
+  requireUint64(size2, 'second tree size');
+  if (size1 > size2) {
+    throw new TlogError(
+      'merkle/invalid-size',
+      `consistency proof from size ${size1} to smaller size ${size2}`,
+      {
+        size1: String(size1),
+        size2: String(size2),
+      },
+    );
+  }
+}
 
 /** Throws 'merkle/invalid-hash' unless `hash` is exactly HASH_SIZE bytes. `what` names it in the message. */
 export function requireHash(hash: Uint8Array, what: string): void {

@@ -13,25 +13,16 @@
  * Every hash must be 32 bytes ('merkle/invalid-hash'); sizes are uint64.
  */
 import { TlogError } from '../errors.ts';
-import { bit, requireUint64 } from './bits.ts';
-import { requireHash, requireProofHashes, requireProofLength, requireSameRoot } from './checks.ts';
+import { bit } from './bits.ts';
+import {
+  requireHash,
+  requireOrderedSizes,
+  requireProofHashes,
+  requireProofLength,
+  requireSameRoot,
+} from './checks.ts';
 import { EMPTY_ROOT, hashChildren } from './hash.ts';
 import { consistencyShape } from './shape.ts';
-
-function requireOrderedSizes(size1: bigint, size2: bigint): void {
-  requireUint64(size1, 'first tree size');
-  requireUint64(size2, 'second tree size');
-  if (size1 > size2) {
-    throw new TlogError(
-      'merkle/invalid-size',
-      `consistency proof from size ${size1} to smaller size ${size2}`,
-      {
-        size1: String(size1),
-        size2: String(size2),
-      },
-    );
-  }
-}
 
 const label = (size1: bigint, size2: bigint) => `consistency proof ${size1}→${size2}`;
 

@@ -1,20 +1,14 @@
 /** Inclusion proofs: RFC 9162 §2.1.3 (audit paths of RFC 6962 §2.1.1). */
-import { TlogError } from '../errors.ts';
-import { bit, requireUint64 } from './bits.ts';
-import { requireHash, requireProofHashes, requireProofLength, requireSameRoot } from './checks.ts';
+import { bit } from './bits.ts';
+import {
+  requireHash,
+  requireLeafInTree,
+  requireProofHashes,
+  requireProofLength,
+  requireSameRoot,
+} from './checks.ts';
 import { hashChildren } from './hash.ts';
 import { pathShape } from './shape.ts';
-
-function requireLeafInTree(index: bigint, size: bigint): void {
-  requireUint64(size, 'tree size');
-  requireUint64(index, 'leaf index');
-  if (index >= size) {
-    throw new TlogError('merkle/invalid-size', `leaf index ${index} is outside a tree of size ${size}`, {
-      index: String(index),
-      size: String(size),
-    });
-  }
-}
 
 /** Number of hashes in the inclusion proof of leaf `index` in a tree of `size` leaves. */
 export function inclusionProofLength(index: bigint, size: bigint): number {

@@ -4,7 +4,7 @@
  */
 import { TlogError } from '../errors.ts';
 import { requireUint64 } from './bits.ts';
-import { requireHash } from './checks.ts';
+import { requireHash, requireLeafInTree, requireOrderedSizes } from './checks.ts';
 import { EMPTY_ROOT } from './hash.ts';
 import {
   consistencyParts,
@@ -50,11 +50,7 @@ async function resolve(parts: readonly NodePart[], source: HashSource): Promise<
 
 /** The inclusion proof (RFC 9162 §2.1.3.1 PATH) of leaf `index` in the tree of `size` leaves. */
 export async function inclusionProof(index: bigint, size: bigint, source: HashSource): Promise<Uint8Array[]> {
-  requireUint64(size, 'tree size');
-  requireUint64(index, 'leaf index');
-  if (index >= size) {
-    throw new TlogError('merkle/invalid-size', `leaf index ${index} is outside a tree of size ${size}`);
-  }
+  requireLeafInTree(index, size);
   return resolve(inclusionParts(index, size), source);
 }
 
@@ -67,14 +63,7 @@ export async function consistencyProof(
   size2: bigint,
   source: HashSource,
 ): Promise<Uint8Array[]> {
-  requireUint64(size1, 'first tree size');
-  requireUint64(size2, 'second tree size');
-  if (size1 > size2) {
-    throw new TlogError(
-      'merkle/invalid-size',
-      `consistency proof from size ${size1} to smaller size ${size2}`,
-    );
-  }
+  requireOrderedSizes(size1, size2);
   return resolve(consistencyParts(size1, size2), source);
 }
 
