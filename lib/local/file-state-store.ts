@@ -8,8 +8,8 @@
  * Evidence goes to `<state file>.evidence/`, one file per finding, never overwritten.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { link, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TlogError } from '../errors.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
@@ -54,7 +54,8 @@ export class FileStateStore implements StateStore {
 
   async load(log: string): Promise<StoredState | undefined> {
     const file = await readStateFile(this.#fileFor(log));
-    const entry = file?.logs[log];
+    // Own properties only: a log named "constructor" must not find Object.prototype's.
+    const entry = file && Object.hasOwn(file.logs, log) ? file.logs[log] : undefined;
     return entry ? { version: entry.version, head: entry.head } : undefined;
   }
 
@@ -63,7 +64,7 @@ export class FileStateStore implements StateStore {
     await mkdir(dirname(path), { recursive: true });
     return this.#withLock(path, async () => {
       const file = (await readStateFile(path)) ?? { format: FORMAT, logs: {} };
-      const stored = file.logs[log]?.version ?? 0;
+      const stored = Object.hasOwn(file.logs, log) ? (file.logs[log]?.version ?? 0) : 0;
       if (stored !== expectedVersion) return false;
       file.logs[log] = { version: expectedVersion + 1, head };
       await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
@@ -87,13 +88,17 @@ export class FileStateStore implements StateStore {
 
   async #withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
     const lock = `${path}.lock`;
+    const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
     const deadline = Date.now() + this.#lockTimeoutMs;
     let delay = 2;
     for (;;) {
       try {
         const fh = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-        await fh.writeFile(`${process.pid}\n`);
-        await fh.close();
+        try {
+          await fh.writeFile(token);
+        } finally {
+          await fh.close();
+        }
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`cannot create lock ${lock}`, e);
@@ -111,20 +116,50 @@ export class FileStateStore implements StateStore {
     try {
       return await fn();
     } finally {
-      await rm(lock, { force: true });
+      await releaseLock(lock, token);
     }
   }
 
+  /**
+   * Breaks a lock left by a crashed process. The lock is first renamed to a name of our own
+   * (atomic), then checked to be the very file found stale: if another process broke the stale
+   * lock and took a fresh one in between, that fresh lock is put back (link fails rather than
+   * overwrite) instead of being stolen, as a plain stat-then-unlink would do.
+   */
   async #removeIfStale(lock: string): Promise<boolean> {
+    let seen: Stats;
     try {
-      const s = await stat(lock);
-      if (Date.now() - s.mtimeMs < this.#staleLockMs) return false;
-      await unlink(lock);
-      return true;
+      seen = await stat(lock);
     } catch (e) {
       // The holder released it between our attempts: try again at once.
       return (e as NodeJS.ErrnoException).code === 'ENOENT';
     }
+    if (Date.now() - seen.mtimeMs < this.#staleLockMs) return false;
+    const grave = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+    try {
+      await rename(lock, grave);
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+    try {
+      const moved = await stat(grave);
+      if (moved.ino !== seen.ino || moved.mtimeMs !== seen.mtimeMs) {
+        await link(grave, lock).catch(() => {});
+        return false;
+      }
+      return true;
+    } finally {
+      await rm(grave, { force: true });
+    }
+  }
+}
+
+/** Removes the lock only if it is still ours (it may have been broken as stale and re-taken). */
+async function releaseLock(lock: string, token: string): Promise<void> {
+  try {
+    if ((await readFile(lock, 'utf8')) === token) await unlink(lock);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(`cannot release lock ${lock}`, e);
   }
 }
 

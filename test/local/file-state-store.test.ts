@@ -39,6 +39,17 @@ describe('FileStateStore', () => {
     assert.equal((await store.load('b'))?.head.size, '5');
   });
 
+  it('a log named like an Object.prototype member starts empty and stores normally', async () => {
+    const store = FileStateStore.singleFile(join(await tempDir(), 'state.json'));
+    assert.equal(await store.compareAndSet('a', 0, head('1')), true);
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      assert.equal(await store.load(name), undefined, name);
+      assert.equal(await store.compareAndSet(name, 1, head('9')), false, name);
+      assert.equal(await store.compareAndSet(name, 0, head('2')), true, name);
+      assert.deepEqual(await store.load(name), { version: 1, head: head('2') }, name);
+    }
+  });
+
   it('replaces the file atomically and leaves no temp or lock files', async () => {
     const dir = await tempDir();
     const store = FileStateStore.directory(dir);
@@ -75,6 +86,8 @@ describe('FileStateStore', () => {
     const old = new Date(Date.now() - 60_000);
     await utimes(join(dir, 'a.json.lock'), old, old);
     assert.equal(await impatient.compareAndSet('a', 0, head('1')), true);
+    // The stale lock is gone with nothing left behind, and our own lock was released.
+    assert.deepEqual(await readdir(dir), ['a.json']);
   });
 
   it('loses no update when 6 processes compare-and-set the same file at once', async () => {
