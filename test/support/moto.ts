@@ -45,6 +45,16 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
+// A test file stopped by a signal (the test runner's timeout or cancel sends SIGTERM, Ctrl-C
+// SIGINT) does not reach 'exit' on its own: stop any moto_server still running, then let the
+// signal end the process as it would have (unless someone else handles it too).
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  const onSignal = () => {
+    for (const p of running) p.kill('SIGKILL');
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.once(signal, onSignal);
+}
 
 /** Starts moto_server; rejects within `timeoutMs` (default 30 s) if it does not answer. */
 export async function startMoto(options: { timeoutMs?: number; port?: number } = {}): Promise<Moto> {
