@@ -14,7 +14,7 @@ import { concatBytes, utf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import { verifyEd25519 } from '../keys/signature.ts';
 import { c2spKeyHash, SIG_TYPE_COSIGNATURE_V1 } from './key-hash.ts';
-import { isValidKeyName } from './note.ts';
+import { requireKeyName } from './note.ts';
 import type { NoteVerifier } from './verifier.ts';
 
 /** A cosignature/v1 signature: 8-byte timestamp then a 64-byte Ed25519 signature. */
@@ -33,12 +33,7 @@ export function cosignatureTimestamp(signature: Uint8Array): bigint | undefined 
 
 /** A verifier for cosignature/v1 lines by the witness `name` with the 32-byte Ed25519 `key`. */
 export function cosignatureV1Verifier(name: string, key: Uint8Array): NoteVerifier {
-  if (!isValidKeyName(name)) {
-    throw new TlogError(
-      'key/malformed',
-      `invalid key name ${JSON.stringify(name)}: non-empty, no spaces or '+'`,
-    );
-  }
+  requireKeyName(name);
   if (key.length !== 32) {
     throw new TlogError('key/malformed', `cosignature key for ${name} has ${key.length} bytes, expected 32`);
   }

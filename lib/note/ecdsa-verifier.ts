@@ -7,16 +7,11 @@
 import { TlogError } from '../errors.ts';
 import { keyId, type PublicKey } from '../keys/public-key.ts';
 import { verifyP256 } from '../keys/signature.ts';
-import { isValidKeyName } from './note.ts';
+import { requireKeyName } from './note.ts';
 import type { NoteVerifier } from './verifier.ts';
 
 export function rekorEcdsaNoteVerifier(name: string, key: PublicKey): NoteVerifier {
-  if (!isValidKeyName(name)) {
-    throw new TlogError(
-      'key/malformed',
-      `invalid key name ${JSON.stringify(name)}: non-empty, no spaces or '+'`,
-    );
-  }
+  requireKeyName(name);
   if (key.kind !== 'p256') {
     throw new TlogError(
       'key/unsupported',

@@ -3,7 +3,7 @@ import { TlogError } from '../errors.ts';
 import type { PublicKey } from '../keys/public-key.ts';
 import { verifyEd25519 } from '../keys/signature.ts';
 import { c2spKeyHash, SIG_TYPE_ED25519 } from './key-hash.ts';
-import { isValidKeyName } from './note.ts';
+import { requireKeyName } from './note.ts';
 import type { NoteVerifier } from './verifier.ts';
 
 /**
@@ -12,12 +12,7 @@ import type { NoteVerifier } from './verifier.ts';
  * `key` is the raw 32-byte key or an Ed25519 `PublicKey` parsed from PEM/DER.
  */
 export function ed25519NoteVerifier(name: string, key: Uint8Array | PublicKey): NoteVerifier {
-  if (!isValidKeyName(name)) {
-    throw new TlogError(
-      'key/malformed',
-      `invalid key name ${JSON.stringify(name)}: non-empty, no spaces or '+'`,
-    );
-  }
+  requireKeyName(name);
   let raw: Uint8Array;
   if (key instanceof Uint8Array) {
     raw = key.slice();

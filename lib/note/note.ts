@@ -45,6 +45,16 @@ export function isValidKeyName(name: string): boolean {
   return name.length > 0 && !BAD_NAME_CHAR_RE.test(name) && !LONE_SURROGATE_RE.test(name);
 }
 
+/** Throws 'key/malformed' unless `name` is a valid key name (for building a verifier). */
+export function requireKeyName(name: string): void {
+  if (!isValidKeyName(name)) {
+    throw new TlogError(
+      'key/malformed',
+      `invalid key name ${JSON.stringify(name)}: non-empty, no spaces or '+'`,
+    );
+  }
+}
+
 /**
  * Checks the character rules every note (and checkpoint body) obeys: well-formed Unicode
  * (so it encodes to valid UTF-8) and no ASCII control characters other than newline.

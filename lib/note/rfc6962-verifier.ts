@@ -20,7 +20,7 @@ import { isTlogError, TlogError } from '../errors.ts';
 import { keyId, type PublicKey } from '../keys/public-key.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import { c2spKeyHash, SIG_TYPE_RFC6962_STH } from './key-hash.ts';
-import { isValidKeyName } from './note.ts';
+import { requireKeyName } from './note.ts';
 import type { NoteVerifier } from './verifier.ts';
 
 /** A NoteVerifier for type 0x05 signatures, with the log's RFC 6962 LogID. */
@@ -36,12 +36,7 @@ export function rfc6962SignatureTimestamp(signature: Uint8Array): bigint | undef
 
 /** A verifier for type 0x05 signatures by the static-ct-api log `name` (its origin) with a P-256 key. */
 export function rfc6962NoteVerifier(name: string, key: PublicKey): Rfc6962NoteVerifier {
-  if (!isValidKeyName(name)) {
-    throw new TlogError(
-      'key/malformed',
-      `invalid key name ${JSON.stringify(name)}: non-empty, no spaces or '+'`,
-    );
-  }
+  requireKeyName(name);
   if (key.kind !== 'p256') {
     throw new TlogError(
       'key/unsupported',
