@@ -4,9 +4,11 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { concatBytes, fromBase64, toBase64, toHex } from '../../lib/bytes.ts';
 import { isTlogError } from '../../lib/errors.ts';
 import { parsePemPublicKey, parseSpki } from '../../lib/keys/public-key.ts';
+import { cosignatureV1Verifier } from '../../lib/note/cosignature-verifier.ts';
 import { rekorEcdsaNoteVerifier } from '../../lib/note/ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from '../../lib/note/ed25519-verifier.ts';
 import { c2spKeyHash } from '../../lib/note/key-hash.ts';
+import { rfc6962NoteVerifier } from '../../lib/note/rfc6962-verifier.ts';
 import { parseVerifierKey } from '../../lib/note/vkey.ts';
 import { readVector, readVectorText } from '../support/vectors.ts';
 import {
@@ -187,4 +189,22 @@ describe('verifier constructors', () => {
     const p256 = parsePemPublicKey(readVectorText('rekor/rekor.sigstore.dev.pub.pem'));
     assert.throws(() => rekorEcdsaNoteVerifier('a+b', p256), code('key/malformed'));
   });
+});
+
+describe('verifier constructors refuse invalid key names (c2sp.org/signed-note)', () => {
+  const p256 = parsePemPublicKey(readVectorText('rekor/rekor.sigstore.dev.pub.pem'));
+  const builders = {
+    ed25519: (name: string) => ed25519NoteVerifier(name, edKey),
+    cosignature: (name: string) => cosignatureV1Verifier(name, edKey),
+    ecdsa: (name: string) => rekorEcdsaNoteVerifier(name, p256),
+    rfc6962: (name: string) => rfc6962NoteVerifier(name, p256),
+  };
+  for (const [kind, build] of Object.entries(builders)) {
+    it(kind, () => {
+      assert.equal(build('example.com/log').name, 'example.com/log');
+      for (const bad of ['', 'a b', 'a+b', 'a\u00a0b', 'a\ud800']) {
+        assert.throws(() => build(bad), code('key/malformed'), JSON.stringify(bad));
+      }
+    });
+  }
 });
