@@ -52,51 +52,30 @@ export function functionPolicyStatements(input: FunctionPolicyInput): PolicyStat
     resourceName: `${input.logGroupName}:log-stream:*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+  /** One Allow statement: named actions on one resource, with optional conditions. */
+  const allow = (sid: string, actions: string[], resource: string, conditions?: Record<string, unknown>) =>
+    new PolicyStatement({
+      sid,
+      effect: Effect.ALLOW,
+      actions,
+      resources: [resource],
+      ...(conditions ? { conditions } : {}),
+    });
   return [
-    new PolicyStatement({
-      sid: 'OwnPartitionOfStateTable',
-      effect: Effect.ALLOW,
-      actions: [...STATE_TABLE_ACTIONS],
-      resources: [input.tableArn],
-      conditions: {
-        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [partitionKey(input.logName)] },
+    allow('OwnPartitionOfStateTable', [...STATE_TABLE_ACTIONS], input.tableArn, {
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [partitionKey(input.logName)] },
+    }),
+    allow('PublishAlerts', ['sns:Publish'], input.topicArn),
+    allow('AlertsKeyViaSnsAndSqs', ['kms:GenerateDataKey', 'kms:Decrypt'], input.keyArn, {
+      StringEquals: {
+        'kms:ViaService': [`sns.${stack.region}.amazonaws.com`, `sqs.${stack.region}.amazonaws.com`],
       },
     }),
-    new PolicyStatement({
-      sid: 'PublishAlerts',
-      effect: Effect.ALLOW,
-      actions: ['sns:Publish'],
-      resources: [input.topicArn],
+    // PutMetricData supports no resource ARNs: the namespace condition is the limit.
+    allow('MetricsInOwnNamespace', ['cloudwatch:PutMetricData'], '*', {
+      StringEquals: { 'cloudwatch:namespace': input.metricsNamespace },
     }),
-    new PolicyStatement({
-      sid: 'AlertsKeyViaSnsAndSqs',
-      effect: Effect.ALLOW,
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [input.keyArn],
-      conditions: {
-        StringEquals: {
-          'kms:ViaService': [`sns.${stack.region}.amazonaws.com`, `sqs.${stack.region}.amazonaws.com`],
-        },
-      },
-    }),
-    new PolicyStatement({
-      sid: 'MetricsInOwnNamespace',
-      effect: Effect.ALLOW,
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': input.metricsNamespace } },
-    }),
-    new PolicyStatement({
-      sid: 'SendFailedEventsToDeadLetterQueue',
-      effect: Effect.ALLOW,
-      actions: ['sqs:SendMessage'],
-      resources: [input.queueArn],
-    }),
-    new PolicyStatement({
-      sid: 'WriteOwnLogGroup',
-      effect: Effect.ALLOW,
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logStreams],
-    }),
+    allow('SendFailedEventsToDeadLetterQueue', ['sqs:SendMessage'], input.queueArn),
+    allow('WriteOwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreams),
   ];
 }

@@ -47,6 +47,10 @@ describe('state table', () => {
     assert.equal(table.props.SSESpecification?.SSEEnabled, true);
   });
 
+  test('has no time-to-live: evidence and the CP# audit trail never expire', () => {
+    assert.equal(table.props.TimeToLiveSpecification, undefined);
+  });
+
   test('is retained when the stack or the resource is deleted', () => {
     assert.equal(table.resource.DeletionPolicy, 'Retain');
     assert.equal(table.resource.UpdateReplacePolicy, 'Retain');
@@ -100,7 +104,10 @@ describe('alerts key, topic and dead-letter queue', () => {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue.id, 'QueueName'] } }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
+      // No data from SQS means no message: the queue is empty.
+      TreatMissingData: 'notBreaching',
       AlarmActions: [ref(topic.id)],
+      OKActions: [ref(topic.id)],
     });
   });
 });
@@ -302,8 +309,9 @@ for (const log of expectedLogs) {
     });
 
     test('alarm: no successful check in 3 intervals, missing data breaching', () => {
-      const [a] = customAlarm('CheckSucceeded');
+      const [a, ...more] = customAlarm('CheckSucceeded');
       assert.ok(a);
+      assert.equal(more.length, 0);
       assert.equal(a.Statistic, 'Sum');
       assert.equal(a.Period, minutes * 60);
       assert.equal(a.EvaluationPeriods, 3);
