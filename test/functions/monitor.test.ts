@@ -2,7 +2,7 @@
  * The exported Lambda entry point as Lambda runs it: configuration from process.env only, AWS
  * endpoints from the SDK's standard settings (AWS_ENDPOINT_URL pointing at moto). A bad
  * environment fails with a message naming each bad variable, and is re-read on the next
- * invocation (nothing is cached until it is valid).
+ * invocation (nothing is cached until it is valid); a valid one is read once per cold start.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -80,6 +80,16 @@ describe('functions/monitor.ts handler (process.env, AWS_ENDPOINT_URL)', () => {
       ['initialized', 'verified', 'fork'],
     );
     assert.ok(summaries.every((s) => typeof s.timings?.state === 'number'));
+
+    // Read once per cold start: a changed environment is not re-read by a warm container.
+    process.env.TABLE_NAME = 'no-such-table';
+    process.env.LOG_CONFIG = '{';
+    log.reset();
+    assert.equal((await handler(scheduled)).status, 'unchanged', 'the configuration read at first use');
+    assert.deepEqual(
+      (await drainQueue(clients.sqs, stack.queueUrl)).map((m) => m.Subject),
+      ['[tlog-monitor] ct-test: resolved (fork)'],
+    );
     for (const c of Object.values(clients)) c.destroy();
   });
 });
