@@ -50,17 +50,24 @@ export function rekorV1Client(options: RekorV1Options): LogClient {
   const verifiers: readonly NoteVerifier[] = [rekorEcdsaNoteVerifier(name, options.key)];
 
   /** Verify, then parse: the signature is checked before any field of the note is used. */
-  const verifyHead = (signed: string, jsonTreeId?: string): VerifiedHead => {
+  const verifyHead = (signed: string): VerifiedHead => {
+    // Rekor signs "<hostname> - <treeID>": the shard comes from the signed origin only (an
+    // origin without it would leave the shard to the unsigned treeID field, and a stored head
+    // read back could then never be matched to its shard).
     const { checkpoint } = withReceived(signed, () =>
-      verifyCheckpoint(signed, verifiers, (origin) => origin === name || origin.startsWith(`${name} - `)),
+      verifyCheckpoint(
+        signed,
+        verifiers,
+        (origin) => origin.startsWith(`${name} - `) && /^\S+$/.test(origin.slice(name.length + 3)),
+      ),
     );
-    const shard = checkpoint.origin === name ? jsonTreeId : checkpoint.origin.slice(name.length + 3);
+    const shard = checkpoint.origin.slice(name.length + 3);
     return {
       size: checkpoint.size,
       rootHash: checkpoint.rootHash,
       signed,
       origin: checkpoint.origin,
-      ...(shard !== undefined ? { shard } : {}),
+      shard,
     };
   };
 
@@ -68,7 +75,7 @@ export function rekorV1Client(options: RekorV1Options): LogClient {
   const verifyTreeInfo = (info: JsonObject, path: string): VerifiedHead => {
     const signed = getString(info, 'signedTreeHead', path);
     const treeId = getString(info, 'treeID', path);
-    const head = verifyHead(signed, treeId);
+    const head = verifyHead(signed);
     const size = getBigInt(info, 'treeSize', path, { min: 0n, max: U64_MAX });
     const rootHex = getString(info, 'rootHash', path);
     const mismatch: string[] = [];
