@@ -98,9 +98,12 @@ async function main(): Promise<void> {
   const moto = await startMoto();
   const clients = clientsFor(moto.endpoint);
   const stop = async () => {
-    await testLog?.close();
-    for (const c of Object.values(clients)) c.destroy();
-    await moto.stop();
+    try {
+      await testLog?.close();
+    } finally {
+      for (const c of Object.values(clients)) c.destroy();
+      await moto.stop();
+    }
   };
   process.once('SIGINT', () => {
     void stop().then(() => process.exit(130));
