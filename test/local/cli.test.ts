@@ -271,6 +271,70 @@ describe('tlog-monitor check (rekor-v1 specifics)', () => {
   });
 });
 
+describe('tlog-monitor check (several logs from a config file)', () => {
+  it('prints one JSON line per log; misbehaviour (1) outranks could-not-check (2)', async () => {
+    const liar = await startTestLog({ type: 'ct', initialSize: 4 });
+    const down = await startTestLog({ type: 'rekor-v1', initialSize: 4 });
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'tlog-multi-'));
+      const cfg = join(dir, 'c.json');
+      await writeFile(
+        cfg,
+        JSON.stringify({
+          logs: [
+            { name: 'liar', type: 'ct', url: liar.url, publicKey: liar.publicKeyPem },
+            {
+              name: 'down',
+              type: 'rekor-v1',
+              url: down.url,
+              publicKey: down.publicKeyPem,
+              origin: down.keyName,
+            },
+          ],
+        }),
+      );
+      const run = async (extra: string[] = []) => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const args = ['check', '--config', cfg, '--state-dir', dir, '--json', '--timeout', '1', ...extra];
+        const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+        return { code, results: out.map((l) => JSON.parse(l) as CheckResult), err: err.join('\n') };
+      };
+      const first = await run();
+      assert.equal(first.code, 0, first.err);
+      assert.deepEqual(
+        first.results.map((r) => [r.log, r.status]),
+        [
+          ['liar', 'initialized'],
+          ['down', 'initialized'],
+        ],
+      );
+      down.respondWith('status500');
+      const onlyDown = await run();
+      assert.equal(onlyDown.code, 2);
+      liar.fork();
+      const both = await run();
+      assert.deepEqual(
+        both.results.map((r) => [r.log, r.status]),
+        [
+          ['liar', 'fork'],
+          ['down', 'unreachable'],
+        ],
+      );
+      assert.equal(both.code, 1);
+      const one = await run(['--log', 'down']);
+      assert.deepEqual(
+        one.results.map((r) => r.log),
+        ['down'],
+      );
+      assert.equal(one.code, 2);
+    } finally {
+      await liar.close();
+      await down.close();
+    }
+  });
+});
+
 describe('tlog-monitor binary', () => {
   it('prints help and exits 0', async () => {
     const { stdout } = await execFileP(process.execPath, [BIN, '--help']);
