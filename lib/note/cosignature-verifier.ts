@@ -25,10 +25,17 @@ export function cosignatureMessage(timestamp: bigint, checkpointText: Uint8Array
   return concatBytes(utf8(`cosignature/v1\ntime ${timestamp}\n`), checkpointText);
 }
 
-/** The timestamp (seconds) at the start of a cosignature/v1 signature, or undefined if it is not one. */
+/** Largest timestamp a cosignature may carry: "It MUST NOT exceed 2^63 - 1" (c2sp.org/tlog-cosignature). */
+const MAX_COSIGNATURE_TIMESTAMP = (1n << 63n) - 1n;
+
+/**
+ * The timestamp (POSIX seconds) at the start of a cosignature/v1 signature, or undefined if it is
+ * not one (wrong length, or a timestamp above 2^63 - 1).
+ */
 export function cosignatureTimestamp(signature: Uint8Array): bigint | undefined {
   if (signature.length !== COSIGNATURE_BYTES) return undefined;
-  return new DataView(signature.buffer, signature.byteOffset, 8).getBigUint64(0);
+  const timestamp = new DataView(signature.buffer, signature.byteOffset, 8).getBigUint64(0);
+  return timestamp > MAX_COSIGNATURE_TIMESTAMP ? undefined : timestamp;
 }
 
 /** A verifier for cosignature/v1 lines by the witness `name` with the 32-byte Ed25519 `key`. */

@@ -33,7 +33,8 @@ export interface WitnessPolicy {
  * Each witness must be configured once: two entries with one name (e.g. its 0x01 and its 0x04
  * key), or one public key under two names, would let one cosignature count twice towards
  * `minWitnesses`: a cosignature/v1 message does not include the key name, so a line can be copied
- * under the other name with that name's key ID.
+ * under the other name with that name's key ID (c2sp.org/tlog-cosignature, "Ed25519 signed
+ * message": "the same public key can't be used across multiple cosigners").
  */
 export function parseWitnessPolicy(vkeys: readonly string[] = [], minWitnesses = 0): WitnessPolicy {
   const seen: { name: string; key: Uint8Array; at: number }[] = [];

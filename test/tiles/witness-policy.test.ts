@@ -86,6 +86,18 @@ describe('witness policy', () => {
     );
   });
 
+  it('a cosignature timestamp above 2^63 - 1 is refused even when the signature over it is valid', () => {
+    const policy = parseWitnessPolicy([a.vkey04], 1);
+    const max = (1n << 63n) - 1n;
+    const ok = note(a.cosign(max));
+    assert.deepEqual(verifyWitnesses(ok.body, ok.signatures, policy, true), ['a.example']);
+    const over = note(a.cosign(max + 1n));
+    assert.throws(
+      () => verifyWitnesses(over.body, over.signatures, policy, false),
+      (e) => isTlogError(e, 'note/bad-signature'),
+    );
+  });
+
   it('refuses a witness configured twice, so one cosignature cannot count twice', () => {
     // The same witness by its 0x01 and its 0x04 key: one line would match both entries.
     assert.throws(
