@@ -123,6 +123,30 @@ describe('no wildcard actions anywhere', () => {
     }
   });
 
+  test("resource policies: a wildcard action only in a Deny (TLS) or the key's account-root statement", () => {
+    const docs = [
+      ...Object.entries(template.findResources('AWS::KMS::Key')).map(([id, r]) => [
+        id,
+        r.Properties.KeyPolicy,
+      ]),
+      ...['AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy'].flatMap((type) =>
+        Object.entries(template.findResources(type)).map(([id, r]) => [id, r.Properties.PolicyDocument]),
+      ),
+    ] as Array<[string, Cfn]>;
+    assert.ok(docs.length >= 3);
+    for (const [id, doc] of docs) {
+      for (const s of doc.Statement as Cfn[]) {
+        if (!asList(s.Action).some((a) => String(a).includes('*'))) continue;
+        if (s.Effect === 'Deny') continue;
+        // The key policy's default statement: the account delegates the key's use to IAM policies,
+        // where every grant above is named (kms:GenerateDataKey and kms:Decrypt, via SNS/SQS only).
+        assert.equal(id, key.id, `${id}: ${JSON.stringify(s)}`);
+        assert.equal(s.Action, 'kms:*');
+        assert.match(JSON.stringify(s.Principal.AWS), /:root"/);
+      }
+    }
+  });
+
   test('no role has a managed policy', () => {
     for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
       assert.equal(role.Properties.ManagedPolicyArns, undefined, id);
