@@ -19,8 +19,11 @@ export function popCount(x: bigint): number {
   return n;
 }
 
-/** Number of trailing zero bits of `x` (x > 0). */
+/** Number of trailing zero bits of `x`; 'merkle/invalid-size' unless x > 0 (0 has no lowest 1 bit). */
 export function trailingZeros(x: bigint): number {
+  if (x <= 0n) {
+    throw new TlogError('merkle/invalid-size', `trailing zeros of ${x}: expected a positive integer`);
+  }
   let n = 0;
   while (((x >> BigInt(n)) & 1n) === 0n) n++;
   return n;

@@ -13,6 +13,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../lib/merkle/index.ts';
+import { consistencyShape } from '../../lib/merkle/shape.ts';
 import { expectTlogError, pseudoRandomHashes } from './helpers.ts';
 
 const leaves = pseudoRandomHashes(16, 7);
@@ -155,5 +156,13 @@ describe('error messages', () => {
     );
     assert.ok(f.message.startsWith('consistency proof 5→16: recomputed first root: computed '), f.message);
     assert.ok(f.message.endsWith(`expected ${toHex(r1)}`), f.message);
+  });
+});
+
+describe('shape arithmetic refuses a size-1 of 0 instead of looping', () => {
+  it('consistencyShape(0, n) throws merkle/invalid-size', () => {
+    // trailingZeros(0) has no answer; without the guard this never returns.
+    expectTlogError(() => consistencyShape(0n, 5n), 'merkle/invalid-size');
+    assert.equal(consistencyShape(4n, 5n).level, 2);
   });
 });
