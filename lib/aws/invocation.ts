@@ -13,7 +13,7 @@
  *     invocation so the retry stores it.
  */
 import { randomUUID } from 'node:crypto';
-import { TlogError } from '../errors.ts';
+import { isTlogError, TlogError } from '../errors.ts';
 import type { Clock } from '../http/ports.ts';
 import type { LogClient } from '../logs/log-client.ts';
 import { decideAlerts } from '../monitor/alert-policy.ts';
@@ -62,6 +62,8 @@ export interface InvocationReport {
   readonly timings: Timings;
   readonly alertsSent: number;
   readonly evidenceNotStored: boolean;
+  /** The state table failed: HEAD, evidence or alert state could not be read or written. */
+  readonly stateFailed: boolean;
   /** Why the invocation fails, if it does. */
   readonly failures: readonly string[];
 }
@@ -76,9 +78,8 @@ export async function runInvocation(event: MonitorEvent, deps: InvocationDeps): 
 /** Throws TlogError when the report says the invocation must fail, so that Lambda retries it. */
 export function throwIfFailed(report: InvocationReport, logName: string): void {
   if (report.failures.length === 0) return;
-  const stateFailed = report.result.status === 'monitor-error' || report.evidenceNotStored;
   throw new TlogError(
-    stateFailed ? 'state/io' : 'sink/unavailable',
+    report.stateFailed ? 'state/io' : 'sink/unavailable',
     `monitor invocation for "${logName}" failed (${report.result.status}): ${report.failures.join('; ')}`,
     { result: report.result, failures: report.failures },
   );
@@ -145,6 +146,7 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
   }
 
   let alertsSent = 0;
+  let alertStateFailed = false;
   try {
     await timed('alerts', async () => {
       const states = await deps.store.loadAlerts(logName);
@@ -181,12 +183,15 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
       }
     });
   } catch (e) {
+    alertStateFailed = isTlogError(e, 'state/');
     failures.push(e instanceof Error ? e.message : String(e));
   }
   if (metricsError !== undefined) failures.push(metricsError);
   if (evidenceError !== undefined) failures.push(`misbehaviour evidence was not stored: ${evidenceError}`);
   timings.total = clock.now() - begin;
-  return { result, timings, alertsSent, evidenceNotStored: evidenceError !== undefined, failures };
+  const evidenceNotStored = evidenceError !== undefined;
+  const stateFailed = result.status === 'monitor-error' || evidenceNotStored || alertStateFailed;
+  return { result, timings, alertsSent, evidenceNotStored, stateFailed, failures };
 }
 
 /** SecondsSinceGrowth: 0 when this check saw growth, else the age of the head stored at the start. */

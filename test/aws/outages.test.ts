@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { TlogError } from '../../lib/errors.ts';
 import { freePort, sdkConfig } from '../support/moto.ts';
 import { SCHEDULED_EVENT, useHarness } from './harness.ts';
 
@@ -69,12 +70,40 @@ describe('monitor Lambda on moto: AWS services unavailable', () => {
     assert.match(msgs[0]?.Message ?? '', /the monitor could not read or write its state/);
   });
 
+  it('alert state unreadable (the ALERT# query cannot be sent): fails as a state error; the next run is clean', async () => {
+    await h.messages();
+    const dynamo = new DynamoDBClient(sdkConfig(h.moto.endpoint));
+    const port = Number(new URL(closed).port);
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') (args.request as { port?: number }).port = port;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'alertQueryToClosedPort' },
+    );
+    h.log.append(1);
+    await assert.rejects(
+      h.handlerWith({ dynamo })(SCHEDULED_EVENT),
+      (e: unknown) =>
+        e instanceof TlogError && e.code === 'state/io' && /cannot query ALERT# items/.test(e.message),
+    );
+    dynamo.destroy();
+    assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'unchanged');
+    assert.equal((await h.messages()).length, 0);
+  });
+
   it('SNS unreachable on a fork: fails, HEAD untouched, alert not marked sent; the next run sends it once', async () => {
     await h.messages();
     const before = await h.head();
     h.log.fork();
     const down = h.handlerWith({ sns: new SNSClient(sdkConfig(closed)) });
-    await assert.rejects(down(SCHEDULED_EVENT), /SNS: cannot publish the new alert "fork"/);
+    await assert.rejects(
+      down(SCHEDULED_EVENT),
+      (e: unknown) =>
+        e instanceof TlogError &&
+        e.code === 'sink/unavailable' &&
+        /SNS: cannot publish the new alert "fork"/.test(e.message),
+    );
     assert.deepEqual(await h.head(), before);
     const [unsent] = await h.items('ALERT#fork');
     assert.deepEqual(
