@@ -10,82 +10,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { main } from '../../lib/local/cli.ts';
 import type { CheckResult } from '../../lib/monitor/check-result.ts';
+import { AdHocCli, type CliRun, runCli } from '../support/test-log-cli.ts';
 import { startTestLog, type TestLog } from '../support/test-log-server.ts';
 
 const execFileP = promisify(execFile);
 const BIN = new URL('../../bin/tlog-monitor.js', import.meta.url).pathname;
 
-interface Run {
-  code: number;
-  results: CheckResult[];
-  err: string;
-}
-
-/** One CLI invocation, in-process, against `log` with its own state file. */
-class Cli {
-  private constructor(
-    readonly log: TestLog,
-    readonly dir: string,
-    readonly keyFile: string,
-  ) {}
-
-  static async for(log: TestLog): Promise<Cli> {
-    const dir = await mkdtemp(join(tmpdir(), 'tlog-cli-'));
-    const keyFile = join(dir, 'key.pem');
-    await writeFile(keyFile, log.publicKeyPem);
-    return new Cli(log, dir, keyFile);
-  }
-
-  get stateFile(): string {
-    return join(this.dir, 'state.json');
-  }
-
-  args(extra: string[] = []): string[] {
-    const origin = this.log.type === 'rekor-v1' ? ['--origin', this.log.keyName] : [];
-    return [
-      'check',
-      ...['--type', this.log.type, '--url', this.log.url, '--public-key', this.keyFile],
-      ...origin,
-      ...['--state', this.stateFile, '--name', 'test', '--json', '--timeout', '1'],
-      ...extra,
-    ];
-  }
-
-  async run(extra: string[] = []): Promise<Run> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(this.args(extra), { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, results: out.map((l) => JSON.parse(l) as CheckResult), err: err.join('\n') };
-  }
-
-  async expect(status: CheckResult['status'], code: number): Promise<CheckResult> {
-    const r = await this.run();
-    assert.equal(r.results.length, 1, r.err);
-    const result = r.results[0] as CheckResult;
-    assert.equal(result.status, status, `${result.status}: ${result.message ?? ''}`);
-    assert.equal(r.code, code);
-    return result;
-  }
-
-  async storedSize(): Promise<string | undefined> {
-    const s = JSON.parse(await readFile(this.stateFile, 'utf8'));
-    return s.logs.test?.head.size;
-  }
-}
+/** Ad-hoc checks of a test log; Rekor pins the signer name as the origin. */
+const cliFor = (log: TestLog): Promise<AdHocCli> =>
+  AdHocCli.create({
+    type: log.type,
+    url: log.url,
+    keyText: log.publicKeyPem,
+    ...(log.type === 'rekor-v1' ? { origin: log.keyName } : {}),
+  });
 
 for (const type of ['rekor-v1', 'ct'] as const) {
   describe(`tlog-monitor check (${type})`, () => {
     let log: TestLog;
-    let cli: Cli;
+    let cli: AdHocCli;
     before(async () => {
       log = await startTestLog({ type, initialSize: 20 });
     });
     after(() => log.close());
     const fresh = async () => {
       log.reset();
-      cli = await Cli.for(log);
+      cli = await cliFor(log);
       await cli.expect('initialized', 0);
     };
 
@@ -201,7 +152,7 @@ for (const type of ['rekor-v1', 'ct'] as const) {
 
     it('concurrent checks on one state file lose no update and never regress the head', async () => {
       await fresh();
-      const runs: Promise<Run>[] = [];
+      const runs: Promise<CliRun>[] = [];
       for (let i = 0; i < 6; i++) {
         log.append(1 + i);
         runs.push(cli.run());
@@ -226,7 +177,7 @@ describe('tlog-monitor check (rekor-v1 specifics)', () => {
 
   it('wrong origin is bad-signature', async () => {
     log.reset();
-    const cli = await Cli.for(log);
+    const cli = await cliFor(log);
     await cli.expect('initialized', 0);
     log.wrongOrigin();
     await cli.expect('bad-signature', 1);
@@ -235,7 +186,7 @@ describe('tlog-monitor check (rekor-v1 specifics)', () => {
 
   it('unsigned JSON fields that disagree with the signed head are invalid-response', async () => {
     log.reset();
-    const cli = await Cli.for(log);
+    const cli = await cliFor(log);
     await cli.expect('initialized', 0);
     log.respondWith('json-mismatch');
     const r = await cli.expect('invalid-response', 2);
@@ -245,7 +196,7 @@ describe('tlog-monitor check (rekor-v1 specifics)', () => {
 
   it('follows a shard rotation, and refuses a stored shard that vanished', async () => {
     log.reset();
-    const cli = await Cli.for(log);
+    const cli = await cliFor(log);
     await cli.expect('initialized', 0);
     const oldShard = log.treeId;
     log.append(4);
@@ -258,7 +209,7 @@ describe('tlog-monitor check (rekor-v1 specifics)', () => {
     assert.equal(r.current?.size, '5');
 
     // A second monitor that still holds the old shard, after the log forgot it.
-    const stale = await Cli.for(log);
+    const stale = await cliFor(log);
     log.reset();
     const rotatedAway = log.treeId;
     log.rotateShard();
@@ -293,13 +244,8 @@ describe('tlog-monitor check (several logs from a config file)', () => {
           ],
         }),
       );
-      const run = async (extra: string[] = []) => {
-        const out: string[] = [];
-        const err: string[] = [];
-        const args = ['check', '--config', cfg, '--state-dir', dir, '--json', '--timeout', '1', ...extra];
-        const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-        return { code, results: out.map((l) => JSON.parse(l) as CheckResult), err: err.join('\n') };
-      };
+      const run = (extra: string[] = []) =>
+        runCli(['check', '--config', cfg, '--state-dir', dir, '--json', '--timeout', '1', ...extra]);
       const first = await run();
       assert.equal(first.code, 0, first.err);
       assert.deepEqual(
@@ -369,7 +315,7 @@ describe('tlog-monitor binary', () => {
   it('exits 1 for a lying log when run as a process, and watch stops after --iterations', async () => {
     const log = await startTestLog({ type: 'ct', initialSize: 4 });
     try {
-      const cli = await Cli.for(log);
+      const cli = await cliFor(log);
       const args = cli.args();
       await execFileP(process.execPath, [BIN, ...args]);
       log.fork();

@@ -9,66 +9,18 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../lib/local/cli.ts';
 import type { CheckResult } from '../../lib/monitor/check-result.ts';
+import { AdHocCli, runCli } from '../support/test-log-cli.ts';
 import { startTileLog, type TileLog } from '../support/tile-log-server.ts';
 
-interface Run {
-  code: number;
-  results: CheckResult[];
-  err: string;
-}
-
-class Cli {
-  private constructor(
-    readonly log: TileLog,
-    readonly dir: string,
-    readonly keyFile: string,
-  ) {}
-
-  static async for(log: TileLog): Promise<Cli> {
-    const dir = await mkdtemp(join(tmpdir(), 'tlog-tiles-cli-'));
-    const keyFile = join(dir, 'key');
-    await writeFile(keyFile, log.publicKey);
-    return new Cli(log, dir, keyFile);
-  }
-
-  get stateFile(): string {
-    return join(this.dir, 'state.json');
-  }
-
-  args(): string[] {
-    // A vkey names the origin; a PEM key (static-ct) needs --origin.
-    const origin = this.log.publicKey.includes('BEGIN') ? ['--origin', this.log.origin] : [];
-    return [
-      'check',
-      ...['--type', this.log.type, '--url', this.log.url, '--public-key', this.keyFile],
-      ...origin,
-      ...['--state', this.stateFile, '--name', 'test', '--json', '--timeout', '1'],
-    ];
-  }
-
-  async run(args = this.args()): Promise<Run> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, results: out.map((l) => JSON.parse(l) as CheckResult), err: err.join('\n') };
-  }
-
-  async expect(status: CheckResult['status'], code: number, args?: string[]): Promise<CheckResult> {
-    const r = await this.run(args);
-    assert.equal(r.results.length, 1, r.err);
-    const result = r.results[0] as CheckResult;
-    assert.equal(result.status, status, `${result.status}: ${result.message ?? ''}`);
-    assert.equal(r.code, code);
-    return result;
-  }
-
-  async storedSize(): Promise<string | undefined> {
-    const s = JSON.parse(await readFile(this.stateFile, 'utf8'));
-    return s.logs.test?.head.size;
-  }
-}
+/** Ad-hoc checks of a tile log: a vkey names the origin, a PEM key (static-ct) needs --origin. */
+const cliFor = (log: TileLog): Promise<AdHocCli> =>
+  AdHocCli.create({
+    type: log.type,
+    url: log.url,
+    keyText: log.publicKey,
+    ...(log.publicKey.includes('BEGIN') ? { origin: log.origin } : {}),
+  });
 
 const SETUPS = [
   { type: 'tiles', initialSize: 2 ** 17 + 777 },
@@ -78,14 +30,14 @@ const SETUPS = [
 for (const setup of SETUPS) {
   describe(`tlog-monitor check (${setup.type}, ${setup.initialSize} entries)`, () => {
     let log: TileLog;
-    let cli: Cli;
+    let cli: AdHocCli;
     before(async () => {
       log = await startTileLog(setup);
     });
     after(() => log.close());
     const fresh = async () => {
       log.reset();
-      cli = await Cli.for(log);
+      cli = await cliFor(log);
       await cli.expect('initialized', 0);
     };
 
@@ -241,9 +193,9 @@ describe('tlog-monitor check (tiles with a witness policy, from a config file)',
     await writeFile(cfg, JSON.stringify({ logs: [entry] }));
     const args = ['check', '--config', cfg, '--state-dir', dir, '--json', '--timeout', '1'];
     const run = async () => {
-      const out: string[] = [];
-      const code = await main(args, { out: (l) => out.push(l), err: () => {} });
-      return { code, result: JSON.parse(out[0] ?? '{}') as CheckResult };
+      const { code, results, err } = await runCli(args);
+      assert.equal(results.length, 1, err);
+      return { code, result: results[0] as CheckResult };
     };
     let r = await run();
     assert.equal(r.result.status, 'initialized');
