@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { freePort, startMoto } from '../support/moto.ts';
 
@@ -57,6 +58,17 @@ describe('moto harness', () => {
   it('a start that cannot answer in time fails within the bound and leaves nothing running', async () => {
     const port = await freePort();
     await assert.rejects(startMoto({ port, timeoutMs: 1 }), /did not answer .* within 1 ms/);
+  });
+
+  it("a given port that is taken fails with moto_server's reason, not a hang", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = busy.address() as AddressInfo;
+      await assert.rejects(startMoto({ port }), /exited before answering[^]*Address already in use/);
+    } finally {
+      busy.close();
+    }
   });
 
   it('a test process stopped by SIGTERM takes its moto_server with it', async () => {

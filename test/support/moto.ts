@@ -56,10 +56,23 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   process.once(signal, onSignal);
 }
 
-/** Starts moto_server; rejects within `timeoutMs` (default 30 s) if it does not answer. */
+/**
+ * Starts moto_server; rejects within `timeoutMs` (default 30 s) per attempt if it does not answer.
+ * Without a given port it takes a free one; if another process took that port between the probe
+ * and moto's bind, it tries twice more on fresh ports.
+ */
 export async function startMoto(options: { timeoutMs?: number; port?: number } = {}): Promise<Moto> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) return startMotoOn(options.port, options.timeoutMs);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMotoOn(await freePort(), options.timeoutMs);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof Error && /Address already in use/i.test(e.message))) throw e;
+    }
+  }
+}
+
+async function startMotoOn(port: number, timeoutMs = 30_000): Promise<Moto> {
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
