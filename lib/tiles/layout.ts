@@ -15,8 +15,6 @@ export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
 export const HASH_BYTES = 32;
 export const FULL_TILE_BYTES = TILE_WIDTH * HASH_BYTES;
-/** Tree levels are < 64 (sizes are uint64), so tile levels are < 8. */
-export const MAX_TILE_LEVEL = 7;
 
 /** One hash tile: level L, index N, and how many hashes (W) it is read with. */
 export interface TileId {
