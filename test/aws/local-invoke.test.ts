@@ -27,8 +27,8 @@ it('local:invoke --test-log --lie fork shows the results, the fork alert and the
   clearTimeout(timer);
   assert.equal(signal, null, `killed by ${signal}:\n${out}`);
   assert.equal(code, 0, out);
-  assert.match(out, /=== invocation 1: .*\n\{[^]*?"status": "initialized"/);
-  assert.match(out, /=== invocation 2: .*\n\{[^]*?"status": "fork"/);
+  assert.match(out, /=== invocation 1: .*\n\{[\s\S]*?"status": "initialized"/);
+  assert.match(out, /=== invocation 2: .*\n\{[\s\S]*?"status": "fork"/);
   assert.match(
     out,
     /=== SNS messages: 1\n--- Subject: \[tlog-monitor\] test-log: fork\n {4}Attributes: .*severity=critical/,

@@ -65,7 +65,7 @@ describe('moto harness', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = busy.address() as AddressInfo;
-      await assert.rejects(startMoto({ port }), /exited before answering[^]*Address already in use/);
+      await assert.rejects(startMoto({ port }), /exited before answering[\s\S]*Address already in use/);
     } finally {
       busy.close();
     }
