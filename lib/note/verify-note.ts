@@ -23,28 +23,52 @@ export interface VerifiedNote {
 }
 
 /**
- * Parses and verifies a signed note. Throws TlogError 'note/malformed',
- * 'note/too-many-signatures', 'note/bad-signature' or 'note/no-verified-signature'.
+ * Verifies every signature whose key name AND key ID match one of `verifiers` (c2sp.org/signed-note:
+ * "If the key name and ID match a known key, verifiers MUST verify the signature"); signatures
+ * from unknown keys are skipped. Returns the verifiers that verified, one entry per matching line.
+ * Throws 'note/bad-signature' on the first one that fails; `what` names the signature in the
+ * message (e.g. "signature by known key", "cosignature by configured witness").
  */
-export function verifyNote(text: string | Uint8Array, verifiers: readonly NoteVerifier[]): VerifiedNote {
-  const note = parseNote(text);
-  const message = utf8(note.body);
-  const verifiedBy: { name: string; keyHash: Uint8Array }[] = [];
-
-  for (const sig of note.signatures) {
+export function verifyKnownSignatures(
+  message: Uint8Array,
+  signatures: readonly NoteSignature[],
+  verifiers: readonly NoteVerifier[],
+  what: string,
+): NoteVerifier[] {
+  const verified: NoteVerifier[] = [];
+  for (const sig of signatures) {
     for (const v of verifiers) {
       // Name compared literally (never as a pattern); key ID compared in constant time.
       if (v.name !== sig.name || !bytesEqual(v.keyHash, sig.keyHash)) continue;
       if (!v.verify(message, sig.signature)) {
         throw new TlogError(
           'note/bad-signature',
-          `signature by known key ${keyLabel(sig.name, sig.keyHash)} does not verify over the note text`,
+          `${what} ${keyLabel(sig.name, sig.keyHash)} does not verify over the note text`,
           { signer: sig.name, keyHash: keyLabel(sig.name, sig.keyHash), line: sig.line },
         );
       }
-      if (!verifiedBy.some((k) => k.name === v.name && bytesEqual(k.keyHash, v.keyHash))) {
-        verifiedBy.push({ name: v.name, keyHash: v.keyHash.slice() });
-      }
+      verified.push(v);
+    }
+  }
+  return verified;
+}
+
+/**
+ * Parses and verifies a signed note. Throws TlogError 'note/malformed',
+ * 'note/too-many-signatures', 'note/bad-signature' or 'note/no-verified-signature'.
+ */
+export function verifyNote(text: string | Uint8Array, verifiers: readonly NoteVerifier[]): VerifiedNote {
+  const note = parseNote(text);
+  const verified = verifyKnownSignatures(
+    utf8(note.body),
+    note.signatures,
+    verifiers,
+    'signature by known key',
+  );
+  const verifiedBy: { name: string; keyHash: Uint8Array }[] = [];
+  for (const v of verified) {
+    if (!verifiedBy.some((k) => k.name === v.name && bytesEqual(k.keyHash, v.keyHash))) {
+      verifiedBy.push({ name: v.name, keyHash: v.keyHash.slice() });
     }
   }
 

@@ -9,9 +9,9 @@
  */
 import { bytesEqual, toHex, utf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
-import { keyLabel } from '../note/key-hash.ts';
 import type { NoteSignature } from '../note/note.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
+import { verifyKnownSignatures } from '../note/verify-note.ts';
 import { parseVerifierKeyParts, parseWitnessVerifierKey } from '../note/vkey.ts';
 
 export interface Witness {
@@ -73,24 +73,16 @@ export function verifyWitnesses(
   policy: WitnessPolicy,
   enforce: boolean,
 ): string[] {
-  const message = utf8(body);
-  const cosigned = new Set<number>();
-  for (const sig of signatures) {
-    policy.witnesses.forEach((w, i) => {
-      for (const v of w.verifiers) {
-        if (v.name !== sig.name || !bytesEqual(v.keyHash, sig.keyHash)) continue;
-        if (!v.verify(message, sig.signature)) {
-          throw new TlogError(
-            'note/bad-signature',
-            `cosignature by configured witness ${keyLabel(sig.name, sig.keyHash)} does not verify over the checkpoint`,
-            { signer: sig.name, keyHash: keyLabel(sig.name, sig.keyHash), line: sig.line },
-          );
-        }
-        cosigned.add(i);
-      }
-    });
-  }
-  const names = policy.witnesses.filter((_, i) => cosigned.has(i)).map((w) => w.name);
+  const verified = new Set(
+    verifyKnownSignatures(
+      utf8(body),
+      signatures,
+      policy.witnesses.flatMap((w) => w.verifiers),
+      'cosignature by configured witness',
+    ),
+  );
+  // Each witness counts once, however many of its verifiers or lines verified.
+  const names = policy.witnesses.filter((w) => w.verifiers.some((v) => verified.has(v))).map((w) => w.name);
   if (enforce && names.length < policy.minWitnesses) {
     const all = policy.witnesses.map((w) => w.name);
     throw new TlogError(
