@@ -5,6 +5,7 @@
  */
 import { fromBase64, preview } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
+import { MAX_TREE_SIZE } from '../merkle/bits.ts';
 import { assertNoteCharacters } from './note.ts';
 import type { NoteVerifier } from './verifier.ts';
 import { type VerifiedNote, verifyNote } from './verify-note.ts';
@@ -21,7 +22,6 @@ export interface Checkpoint {
 /** A matcher for the origin line: exact string, or a predicate (e.g. Rekor v1 "<host> - <tree ID>"). */
 export type OriginMatcher = string | ((origin: string) => boolean);
 
-const MAX_TREE_SIZE = 2n ** 64n - 1n; // RFC 6962 tree sizes are uint64
 const SIZE_RE = /^(?:0|[1-9][0-9]*)$/;
 
 function malformed(message: string): never {
