@@ -22,6 +22,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendHuge, sendSlow } from './test-log-faults.ts';
 import {
   type GetSthJson,
   generateP256Signer,
@@ -114,7 +115,8 @@ export interface TestLog {
   close(): Promise<void>;
 }
 
-export const HUGE_RESPONSE_BYTES = 6 * 1024 * 1024;
+export { HUGE_RESPONSE_BYTES } from './test-log-faults.ts';
+
 const DEFAULT_TREE_ID = '1000000000000000001';
 const DEFAULT_HOSTNAME = 'rekor.test.local';
 const REKOR_LOG_PATH = '/api/v1/log';
@@ -486,38 +488,10 @@ function sendBroken(res: ServerResponse, kind: Exclude<ResponseKind, 'json-misma
       return;
     }
     case 'huge':
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      streamHuge(res);
+      sendHuge(res, 'application/json', '[', 0x20);
       return;
-    case 'slow': {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.write('{');
-      const timer = setInterval(() => {
-        if (res.destroyed || res.writableEnded) clearInterval(timer);
-        else res.write(' ');
-      }, 100);
-      timer.unref();
-      res.on('close', () => clearInterval(timer));
+    case 'slow':
+      sendSlow(res, 'application/json', '{', ' ');
       return;
-    }
   }
-}
-
-/** Writes HUGE_RESPONSE_BYTES without Content-Length (chunked), honouring backpressure. */
-function streamHuge(res: ServerResponse): void {
-  const chunk = Buffer.alloc(64 * 1024, 0x20);
-  let sent = 0;
-  const pump = (): void => {
-    while (sent < HUGE_RESPONSE_BYTES) {
-      if (res.destroyed) return;
-      sent += chunk.length;
-      if (!res.write(chunk)) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-    res.end();
-  };
-  res.write('[');
-  pump();
 }

@@ -17,6 +17,7 @@ import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:cryp
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryHashSource } from '../../lib/merkle/index.ts';
+import { sendHuge, sendSlow } from './test-log-faults.ts';
 import {
   digitallySigned,
   generateP256Signer,
@@ -425,35 +426,12 @@ function sendBroken(res: ServerResponse, kind: TileResponseKind): void {
     case 'short':
       send(res, 200, new Uint8Array(31), 'application/octet-stream');
       return;
-    case 'huge': {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
-      const chunk = Buffer.alloc(64 * 1024, 0x41);
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < 6 * 1024 * 1024) {
-          if (res.destroyed) return;
-          sent += chunk.length;
-          if (!res.write(chunk)) {
-            res.once('drain', pump);
-            return;
-          }
-        }
-        res.end();
-      };
-      pump();
+    case 'huge':
+      sendHuge(res, 'application/octet-stream', '', 0x41);
       return;
-    }
-    case 'slow': {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.write('x');
-      const timer = setInterval(() => {
-        if (res.destroyed || res.writableEnded) clearInterval(timer);
-        else res.write('x');
-      }, 100);
-      timer.unref();
-      res.on('close', () => clearInterval(timer));
+    case 'slow':
+      sendSlow(res, 'text/plain', 'x', 'x');
       return;
-    }
   }
 }
 
