@@ -6,11 +6,10 @@
 
 import { parseGetSthConsistencyResponse } from '../ct/consistency-response.ts';
 import { verifyGetSthResponse } from '../ct/sth.ts';
-import { TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
 import type { PublicKey } from '../keys/public-key.ts';
 import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
-import { readJsonText, withReceived } from './response.ts';
+import { readJsonText, requireP256, withReceived } from './response.ts';
 
 export interface CtOptions {
   /** Base URL of the log, e.g. https://ctfe.sigstore.dev/2022 (no trailing slash). */
@@ -23,12 +22,7 @@ const MAX_STH_BYTES = 16 << 10;
 const MAX_PROOF_BYTES = 64 << 10;
 
 export function ctClient(options: CtOptions): LogClient {
-  if (options.key.kind !== 'p256') {
-    throw new TlogError(
-      'key/unsupported',
-      `ct logs are supported with ECDSA P-256 keys; the configured key is ${options.key.kind}`,
-    );
-  }
+  requireP256(options.key, 'ct');
   const verifyHead = (signed: string): VerifiedHead => {
     const sth = withReceived(signed, () => verifyGetSthResponse(signed, options.key));
     return {

@@ -23,7 +23,7 @@ import { verifyCheckpoint } from '../note/checkpoint.ts';
 import { rekorEcdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
 import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
-import { readJsonText, withReceived } from './response.ts';
+import { readJsonText, requireP256, withReceived } from './response.ts';
 
 export interface RekorV1Options {
   /** Base URL, e.g. https://rekor.sigstore.dev (no trailing slash). */
@@ -40,12 +40,7 @@ const MAX_LOG_INFO_BYTES = 1 << 20;
 const MAX_PROOF_BYTES = 64 << 10;
 
 export function rekorV1Client(options: RekorV1Options): LogClient {
-  if (options.key.kind !== 'p256') {
-    throw new TlogError(
-      'key/unsupported',
-      `rekor-v1 logs sign with ECDSA P-256; the configured key is ${options.key.kind}`,
-    );
-  }
+  requireP256(options.key, 'rekor-v1');
   const name = options.signerName ?? new URL(options.url).hostname;
   const verifiers: readonly NoteVerifier[] = [rekorEcdsaNoteVerifier(name, options.key)];
 

@@ -2,6 +2,7 @@
 import { fromUtf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
+import type { PublicKey } from '../keys/public-key.ts';
 
 /** GETs a JSON document within `maxBytes` and decodes it as strict UTF-8. */
 export async function readJsonText(http: HttpClient, url: string, maxBytes: number): Promise<string> {
@@ -21,5 +22,15 @@ export function withReceived<T>(received: string, verify: () => T): T {
       throw new TlogError(e.code, e.message, { ...e.details, received }, { cause: e });
     }
     throw e;
+  }
+}
+
+/** Rekor v1 and RFC 6962 CT logs sign their heads with ECDSA P-256; any other pinned key is refused. */
+export function requireP256(key: PublicKey, type: 'rekor-v1' | 'ct'): void {
+  if (key.kind !== 'p256') {
+    throw new TlogError(
+      'key/unsupported',
+      `${type} logs sign with ECDSA P-256; expected a P-256 key, the configured key is ${key.kind}`,
+    );
   }
 }

@@ -6,6 +6,7 @@
  * contradicts itself, bad-signature for what is not signed by the pinned key.
  */
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createHttpClient } from '../../lib/http/bounded-client.ts';
 import type { HttpClient } from '../../lib/http/ports.ts';
@@ -253,6 +254,23 @@ describe('rekor-v1 client: the shard is taken from the signed origin only', () =
       assert.equal(await statusOf(client.fetchView()), 'bad-signature');
     } finally {
       await log.close();
+    }
+  });
+});
+
+describe('rekor-v1 and ct clients: pinned key type', () => {
+  it('refuses a non-P-256 key when the client is built (key/unsupported: monitor-error)', () => {
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const key = parsePemPublicKey(pem);
+    const http: HttpClient = { get: () => Promise.reject(new Error('no request expected')) };
+    for (const build of [
+      () => rekorV1Client({ url: 'https://r.test', key, http }),
+      () => ctClient({ url: 'https://c.test', key, http }),
+    ]) {
+      assert.throws(
+        build,
+        (e: unknown) => statusForError(e) === 'monitor-error' && /P-256.*ed25519/.test((e as Error).message),
+      );
     }
   });
 });
