@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { bytesEqual } from '../../lib/bytes.ts';
+import { isTlogError } from '../../lib/errors.ts';
 import type { VerifiedHead } from '../../lib/logs/log-client.ts';
 import { tileLogClient } from '../../lib/logs/tiles.ts';
 import { consistencyProof, verifyConsistency } from '../../lib/merkle/index.ts';
@@ -112,8 +113,16 @@ describe('consistency proofs from tiles (generated log of 2^17 + 4321 leaves)', 
             proof.hashes.every((h, i) => bytesEqual(h, honest[i] as Uint8Array));
           if (same) return;
           caught++;
-          assert.throws(() =>
-            verifyConsistency(BigInt(a), BigInt(b), tree.root(BigInt(a)), tree.root(BigInt(b)), proof.hashes),
+          assert.throws(
+            () =>
+              verifyConsistency(
+                BigInt(a),
+                BigInt(b),
+                tree.root(BigInt(a)),
+                tree.root(BigInt(b)),
+                proof.hashes,
+              ),
+            (e) => isTlogError(e, 'merkle/root-mismatch'),
           );
           // the lying tile is in the evidence, byte for byte as served
           const raw = JSON.parse(proof.raw);
