@@ -99,6 +99,23 @@ async function setup(size = 10) {
 
 const storedSize = (store: MemoryStateStore) => store.heads.get('log')?.head.size;
 
+/** Makes another monitor win the next compare-and-set race by storing `winner` just before it. */
+function otherMonitorStores(store: MemoryStateStore, winner: VerifiedHead): void {
+  store.beforeCompareAndSet = () => {
+    store.beforeCompareAndSet = undefined;
+    const s = store.heads.get('log');
+    const head = {
+      signed: winner.signed,
+      size: winner.size.toString(),
+      root: toBase64(winner.rootHash),
+      origin: winner.origin,
+      ...(winner.shard !== undefined ? { shard: winner.shard } : {}),
+      verifiedAt: new Date(0).toISOString(),
+    };
+    store.heads.set('log', { version: (s?.version ?? 0) + 1, head });
+  };
+}
+
 describe('checkLog', () => {
   it('initializes on first use and stores the verified head', async () => {
     const { check, store } = await setup(10);
@@ -330,18 +347,52 @@ describe('checkLog', () => {
     tree.grow(5); // the winner stores 20
     const winner = await tree.head();
     setView(async () => ({ head: ours }));
-    store.beforeCompareAndSet = () => {
-      store.beforeCompareAndSet = undefined;
-      const s = store.heads.get('log');
-      assert.ok(s);
-      store.heads.set('log', {
-        version: s.version + 1,
-        head: { ...s.head, signed: winner.signed, size: '20', root: toBase64(winner.rootHash) },
-      });
-    };
+    otherMonitorStores(store, winner);
     const r = await check();
     assert.equal(r.status, 'verified');
     assert.equal(storedSize(store), '20');
+    assert.equal(store.heads.get('log')?.version, 2, 'the winner’s write stands; ours is not written');
+  });
+
+  it('on a lost race against an older winner, proves the winner’s head into ours and stores ours', async () => {
+    const { check, store, tree, setView, calls } = await setup(10);
+    await check();
+    tree.grow(2);
+    const winner = await tree.head(); // 12
+    tree.grow(3);
+    const ours = await tree.head(); // 15
+    setView(async () => ({ head: ours }));
+    otherMonitorStores(store, winner);
+    const r = await check();
+    assert.equal(r.status, 'verified');
+    assert.equal(storedSize(store), '15');
+    assert.equal(store.heads.get('log')?.version, 3);
+    assert.equal(calls.proof, 2, '10→15, then 12→15');
+  });
+
+  it('on a lost race to initialize, proves against the first monitor’s head instead of overwriting it', async () => {
+    const { check, store, tree, setView, calls } = await setup(10);
+    const theirs = await tree.head(); // 10
+    tree.grow(5);
+    const ours = await tree.head(); // 15
+    setView(async () => ({ head: ours }));
+    otherMonitorStores(store, theirs);
+    const r = await check();
+    assert.equal(r.status, 'verified');
+    assert.equal(r.previous?.size, '10');
+    assert.equal(storedSize(store), '15');
+    assert.equal(calls.proof, 1);
+  });
+
+  it('on a lost race to initialize against a forked head, reports the fork and keeps theirs', async () => {
+    const { check, store, tree, setView } = await setup(10);
+    const theirs = await new ScriptedTree('A', 10, 3).head();
+    setView(async () => ({ head: await tree.head() }));
+    otherMonitorStores(store, theirs);
+    const r = await check();
+    assert.equal(r.status, 'fork');
+    assert.equal(store.heads.get('log')?.head.signed, theirs.signed);
+    assert.equal(store.evidence.length, 1);
   });
 
   it('on a lost race against a forked winner, reports the fork', async () => {
@@ -352,15 +403,7 @@ describe('checkLog', () => {
     const forked = new ScriptedTree('A', 15, 7);
     const theirs = await forked.head();
     setView(async () => ({ head: ours }));
-    store.beforeCompareAndSet = () => {
-      store.beforeCompareAndSet = undefined;
-      const s = store.heads.get('log');
-      assert.ok(s);
-      store.heads.set('log', {
-        version: s.version + 1,
-        head: { ...s.head, signed: theirs.signed, size: '15', root: toBase64(theirs.rootHash) },
-      });
-    };
+    otherMonitorStores(store, theirs);
     const r = await check();
     assert.equal(r.status, 'fork');
     assert.equal(storedSize(store), '15');
