@@ -51,6 +51,30 @@ describe('tile layout', () => {
     );
   });
 
+  it('gives the widths of the spec examples (c2sp.org/static-ct-api, "Partial Tiles")', () => {
+    // Size 70,000: 273 full level-0 tiles and one of width 112; one full level-1 tile and one of
+    // width 17; one level-2 tile of width 1.
+    assert.equal(tileWidth(0, 272n, 70000n), 256);
+    assert.equal(tileWidth(0, 273n, 70000n), 112);
+    assert.equal(tileWidth(1, 0n, 70000n), 256);
+    assert.equal(tileWidth(1, 1n, 70000n), 17);
+    assert.equal(tileWidth(2, 0n, 70000n), 1);
+    for (const [level, index] of [
+      [0, 274n],
+      [1, 2n],
+      [2, 1n],
+      [3, 0n],
+    ] as const) {
+      assert.throws(
+        () => tileWidth(level, index, 70000n),
+        (e) => isTlogError(e, 'merkle/invalid-size'),
+      );
+    }
+    // Size 256: a full level-0 tile and a level-1 tile of width 1.
+    assert.equal(tileWidth(0, 0n, 256n), 256);
+    assert.equal(tileWidth(1, 0n, 256n), 1);
+  });
+
   it('locates a node in the one tile that holds the hashes it is folded from', () => {
     assert.deepEqual(locateNode({ level: 0, index: 300n }), { level: 0, index: 1n, offset: 44, count: 1 });
     assert.deepEqual(locateNode({ level: 3, index: 33n }), { level: 0, index: 1n, offset: 8, count: 8 });
