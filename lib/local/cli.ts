@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseConfigFile } from '../config/config-file.ts';
-import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
+import { type LogConfig, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
 import { systemClock } from '../http/ports.ts';
@@ -139,12 +139,16 @@ function parse(argv: readonly string[]) {
 
 type Values = ReturnType<typeof parse>['values'];
 
+/** --timeout in seconds; the same range as a config file's timeoutMs. */
 function parseTimeout(s: string): number {
-  const n = Number(s);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(s) || !(n > 0) || n > 300) {
-    throw new TlogError('config/invalid', `--timeout must be a number of seconds in (0, 300], got "${s}"`);
+  const ms = Math.round(Number(s) * 1000);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(s) || !(ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS)) {
+    throw new TlogError(
+      'config/invalid',
+      `--timeout must be a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}, got "${s}"`,
+    );
   }
-  return Math.round(n * 1000);
+  return ms;
 }
 
 async function loadTargets(

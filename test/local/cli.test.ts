@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,12 @@ import { AdHocCli, type CliRun, runCli } from '../support/test-log-cli.ts';
 import { startTestLog, type TestLog } from '../support/test-log-server.ts';
 
 const execFileP = promisify(execFile);
+
+/** A P-256 public key PEM that is a valid CT log key for config validation. */
+function generateCtKeyPem(): string {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
 const BIN = new URL('../../bin/tlog-monitor.js', import.meta.url).pathname;
 
 /** Ad-hoc checks of a test log; Rekor pins the signer name as the origin. */
@@ -278,6 +285,72 @@ describe('tlog-monitor check (several logs from a config file)', () => {
       await liar.close();
       await down.close();
     }
+  });
+});
+
+describe('tlog-monitor usage errors (exit 2, a message naming the problem)', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['no command', [], /Usage:/],
+    ['an unknown command', ['verify'], /unknown command "verify"/],
+    ['a stray argument', ['check', 'extra'], /unexpected argument "extra"/],
+    ['an unknown flag', ['check', '--bogus'], /bogus/],
+    [
+      '--timeout 0',
+      ['check', '--timeout', '0'],
+      /--timeout must be a number of seconds from 0\.1 to 600, got "0"/,
+    ],
+    ['--timeout 0.01', ['check', '--timeout', '0.01'], /--timeout .* got "0\.01"/],
+    ['--timeout 601', ['check', '--timeout', '601'], /--timeout .* got "601"/],
+    ['--timeout 1e3', ['check', '--timeout', '1e3'], /--timeout .* got "1e3"/],
+    ['--iterations 0', ['watch', '--iterations', '0'], /--iterations must be a positive integer/],
+    [
+      'an ad-hoc check without --state',
+      ['check', '--type', 'ct', '--url', 'https://x', '--public-key', 'k'],
+      /needs --state/,
+    ],
+    [
+      'an ad-hoc check without --url',
+      ['check', '--type', 'ct', '--public-key', 'k', '--state', 's'],
+      /needs --url/,
+    ],
+    ['ad-hoc flags on watch', ['watch', '--type', 'ct'], /"watch" reads --config/],
+    ['--state with a config', ['check', '--state', 's.json'], /--state is for an ad-hoc check/],
+    [
+      'a missing config file',
+      ['check', '--config', '/nonexistent/c.json'],
+      /--config: cannot read \/nonexistent\/c\.json: ENOENT/,
+    ],
+    [
+      'a missing key file',
+      ['check', '--type', 'ct', '--url', 'https://x', '--public-key', '/nonexistent/k', '--state', 's'],
+      /--public-key: cannot read/,
+    ],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await runCli(args);
+      assert.equal(r.code, 2);
+      assert.deepEqual(r.results, []);
+      assert.match(r.err, message);
+    });
+  }
+
+  it('--log naming no configured log lists the configured ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tlog-cfg-'));
+    const cfg = join(dir, 'c.json');
+    const log = { type: 'ct', url: 'https://ct.example', publicKey: generateCtKeyPem().trim() };
+    await writeFile(
+      cfg,
+      JSON.stringify({
+        logs: [
+          { name: 'a', ...log },
+          { name: 'b', ...log },
+        ],
+      }),
+    );
+    const r = await runCli(['check', '--config', cfg, '--log', 'c', '--json']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no log named "c" .*\(configured: a, b\)/);
   });
 });
 
