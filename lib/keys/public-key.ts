@@ -87,8 +87,18 @@ export function parseSpki(spki: Uint8Array): PublicKey {
   );
 }
 
-/** Parses PEM text with one `-----BEGIN PUBLIC KEY-----` block (RFC 7468 §13). */
+/**
+ * Parses PEM text with one `-----BEGIN PUBLIC KEY-----` block (RFC 7468 §13). Text with several
+ * PEM blocks is refused rather than silently pinning only the first key.
+ */
 export function parsePemPublicKey(pem: string): PublicKey {
+  const blocks = pem.match(/-----BEGIN [A-Z0-9 ]+-----/g)?.length ?? 0;
+  if (blocks > 1) {
+    throw new TlogError(
+      'key/malformed',
+      `expected one PEM block, found ${blocks}; configure one key per entry`,
+    );
+  }
   const m = /-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]*)-----END PUBLIC KEY-----/.exec(pem);
   if (!m || m[1] === undefined) {
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
