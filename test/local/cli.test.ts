@@ -4,7 +4,7 @@
  * lie, shard rotation, and concurrent checks on one state file.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -384,6 +384,34 @@ describe('tlog-monitor binary', () => {
       },
     );
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`watch stops on ${signal} in the middle of an interval and exits with the worst code seen`, {
+      timeout: 60_000,
+    }, async () => {
+      const log = await startTestLog({ type: 'ct', initialSize: 4 });
+      try {
+        const dir = await mkdtemp(join(tmpdir(), 'tlog-watch-'));
+        const cfg = join(dir, 'c.json');
+        const entry = { name: 'w', type: 'ct', url: log.url, publicKey: log.publicKeyPem, interval: '1h' };
+        await writeFile(cfg, JSON.stringify({ logs: [entry] }));
+        const child = spawn(process.execPath, [BIN, 'watch', '--config', cfg, '--state-dir', dir, '--json']);
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        let out = '';
+        await new Promise<void>((resolve) => {
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            if (out.includes('\n')) resolve();
+          });
+        });
+        assert.equal(JSON.parse(out.split('\n')[0] ?? '').status, 'initialized');
+        child.kill(signal);
+        assert.equal(await exited, 0);
+      } finally {
+        await log.close();
+      }
+    });
+  }
 
   it('exits 1 for a lying log when run as a process, and watch stops after --iterations', async () => {
     const log = await startTestLog({ type: 'ct', initialSize: 4 });
