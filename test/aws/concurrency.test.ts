@@ -4,6 +4,10 @@
  * invocation verified) and HEAD never regresses (the CP# history, in version order, has strictly
  * growing sizes and one item per HEAD version). Alerts: eight invocations that all see one
  * condition send one notice between them.
+ *
+ * The handlers share one DynamoDB client that sends moto one request at a time (moto's DynamoDB
+ * does not make conditional writes atomic; DynamoDB does, see atomicDynamoClient in
+ * test/support/moto.ts): the invocations still interleave between their requests and race.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

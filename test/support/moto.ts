@@ -155,10 +155,31 @@ export interface AwsClients {
   readonly sqs: SQSClient;
 }
 
+/**
+ * moto_server answers on parallel threads, and its DynamoDB emulation takes no lock: two
+ * conditional writes (or transactions) that arrive together can both pass their condition, which
+ * DynamoDB never allows (a conditional write and a transaction are atomic). This client sends one
+ * DynamoDB request at a time, which restores that guarantee. Concurrent invocations sharing it
+ * still interleave between requests, so stale reads and lost races happen as they do on AWS.
+ */
+export function atomicDynamoClient(endpoint: string): DynamoDBClient {
+  const client = new DynamoDBClient(sdkConfig(endpoint));
+  let tail: Promise<unknown> = Promise.resolve();
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const run = tail.then(() => next(args));
+      tail = run.catch(() => {});
+      return run;
+    },
+    { step: 'initialize', name: 'oneDynamoRequestAtATime' },
+  );
+  return client;
+}
+
 export function clientsFor(endpoint: string): AwsClients {
   const c = sdkConfig(endpoint);
   return {
-    dynamo: new DynamoDBClient(c),
+    dynamo: atomicDynamoClient(endpoint),
     cloudwatch: new CloudWatchClient(c),
     sns: new SNSClient(c),
     sqs: new SQSClient(c),
