@@ -1,6 +1,7 @@
 /**
- * bigint helpers for tree arithmetic. Tree sizes and indices are uint64 on the wire
- * (RFC 9162 §4.3 tree_size, §4.9 leaf_index), so they are handled as bigint, never number.
+ * bigint helpers for tree arithmetic. Tree sizes and indices are uint64 on the wire (RFC 9162
+ * §4.9 TreeHeadDataV2.tree_size, §4.12 InclusionProofDataV2.leaf_index), so they are handled as
+ * bigint, never number.
  */
 import { TlogError } from '../errors.ts';
 
