@@ -1,5 +1,6 @@
 /**
- * Witness cosignatures, signature type 0x04 (c2sp.org/tlog-cosignature, "cosignature/v1").
+ * Witness cosignatures, signature type 0x04 (c2sp.org/tlog-cosignature, "Format" and "Ed25519
+ * signed message").
  *
  * A witness signs, with Ed25519, the message
  *
@@ -8,7 +9,8 @@
  *     <checkpoint note text>
  *
  * and the note signature bytes (after the 4-byte key ID) are u64 big-endian timestamp ‖ 64-byte
- * Ed25519 signature. Key ID = SHA-256(name ‖ 0x0A ‖ 0x04 ‖ 32-byte key)[:4] (c2sp.org/signed-note).
+ * Ed25519 signature (`timestamped_signature`). Key ID = SHA-256(name ‖ 0x0A ‖ 0x04 ‖ 32-byte key)[:4].
+ * The message does not include the witness name, so one key must not serve two witness names.
  */
 import { concatBytes, utf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
