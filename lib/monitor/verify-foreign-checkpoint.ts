@@ -8,11 +8,11 @@
  * misbehaviour.
  */
 import { TlogError } from '../errors.ts';
-import type { LogView, VerifiedHead } from '../logs/log-client.ts';
+import type { VerifiedHead } from '../logs/log-client.ts';
 import { type CheckDeps, summary } from './check.ts';
 import type { CheckResult, CheckStatus, Evidence } from './check-result.ts';
 import { statusForError } from './classify-error.ts';
-import { proveExtension } from './prove-extension.ts';
+import { type ProofOutcome, proveExtension } from './prove-extension.ts';
 
 /**
  * Returns `verified` (consistent, message says which way), `fork` or `inconsistent` with evidence
@@ -61,14 +61,45 @@ export async function verifyForeignCheckpoint(
   const base = { previous: summary(stored), current: summary(foreign) };
   try {
     const foreignIsLarger = foreign.size >= stored.size;
-    const [from, to] = foreignIsLarger ? [stored, foreign] : [foreign, stored];
-    // Across a Rekor shard rotation the final heads of retired shards come from the log's view.
-    const view: LogView =
-      (from.shard ?? '') === (to.shard ?? '') ? { head: to } : await deps.client.fetchView();
-    const outcome = await proveExtension(deps.client, from, to, view);
+    let outcome: ProofOutcome;
+    let logHead: VerifiedHead | undefined;
+    let acrossShards: 'foreign-newer' | 'foreign-retired' | undefined;
+    if ((stored.shard ?? '') === (foreign.shard ?? '')) {
+      const [from, to] = foreignIsLarger ? [stored, foreign] : [foreign, stored];
+      outcome = await proveExtension(deps.client, from, to, { head: to });
+    } else {
+      // Across a Rekor shard rotation sizes on different shards say nothing about order: the head
+      // on the retired shard is proven against that shard's final head (from the log's view), and
+      // a foreign head on a newer shard is proven against the log's own head on that shard.
+      const view = await deps.client.fetchView();
+      const heads = [view.head, ...(view.inactiveShards ?? [])];
+      const retired = (h: VerifiedHead) => (view.inactiveShards ?? []).some((s) => s.shard === h.shard);
+      const [from, to] = retired(stored) && !retired(foreign) ? [stored, foreign] : [foreign, stored];
+      acrossShards = to === foreign ? 'foreign-newer' : 'foreign-retired';
+      outcome = await proveExtension(deps.client, from, to, view);
+      if ((outcome.kind === 'same' || outcome.kind === 'extends') && to === foreign) {
+        logHead = heads.find((h) => h.shard === foreign.shard);
+        if (!logHead) {
+          throw new TlogError(
+            'response/shard-missing',
+            `verify-checkpoint: the foreign head is on shard ${foreign.shard ?? '(none)'}, which the log lists neither as active nor as inactive`,
+          );
+        }
+        const [a, b] = logHead.size >= foreign.size ? [foreign, logHead] : [logHead, foreign];
+        outcome = await proveExtension(deps.client, a, b, { head: b });
+      }
+    }
     if (outcome.kind === 'same' || outcome.kind === 'extends') {
       const how =
-        outcome.kind === 'same' ? 'is the same head as' : foreignIsLarger ? 'extends' : 'is a prefix of';
+        acrossShards === 'foreign-newer'
+          ? `is on shard ${foreign.shard}, which succeeds the retired shard of`
+          : acrossShards === 'foreign-retired'
+            ? `is on the retired shard ${foreign.shard}, consistent with its final head, which precedes`
+            : outcome.kind === 'same'
+              ? 'is the same head as'
+              : foreignIsLarger
+                ? 'extends'
+                : 'is a prefix of';
       return finish({
         status: 'verified',
         ...base,
@@ -79,7 +110,9 @@ export async function verifyForeignCheckpoint(
       previous: stored.signed,
       current: foreign.signed,
       ...(outcome.proof !== undefined ? { proof: outcome.proof } : {}),
-      ...(outcome.other ? { other: outcome.other } : {}),
+      ...(outcome.other || logHead
+        ? { other: { ...outcome.other, ...(logHead ? { logHeadOnForeignShard: logHead.signed } : {}) } }
+        : {}),
     };
     const status: CheckStatus = outcome.kind === 'rollback' ? 'inconsistent' : outcome.kind;
     const result = finish({
