@@ -1,7 +1,7 @@
 /** The `get-sth-consistency` answer (RFC 6962 §4.4): `{"consistency": [base64 node hash, ...]}`. */
 
 import { TlogError } from '../errors.ts';
-import { asBase64, getObject } from '../json/access.ts';
+import { asBase64, asObject } from '../json/access.ts';
 import { parseJson } from '../json/parse.ts';
 
 /**
@@ -16,7 +16,7 @@ export const MAX_CONSISTENCY_HASHES = 64;
  * Throws 'response/malformed'. The proof itself is checked by the Merkle verifier.
  */
 export function parseGetSthConsistencyResponse(body: string): Uint8Array[] {
-  const obj = getObject(parseJson(body), '');
+  const obj = asObject(parseJson(body), '');
   if (!Object.hasOwn(obj, 'consistency')) {
     throw new TlogError(
       'response/malformed',

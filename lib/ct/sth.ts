@@ -8,7 +8,7 @@
  */
 import { toBase64 } from '../bytes.ts';
 import { isTlogError, TlogError } from '../errors.ts';
-import { getBase64, getBigInt, getObject, U64_MAX } from '../json/access.ts';
+import { asObject, getBase64, getBigInt, U64_MAX } from '../json/access.ts';
 import { parseJson } from '../json/parse.ts';
 import type { PublicKey } from '../keys/public-key.ts';
 import { verifyP256 } from '../keys/signature.ts';
@@ -137,7 +137,7 @@ export function verifySth(sth: SthFields, key: PublicKey): void {
 export function verifyGetSthResponse(body: string, key: PublicKey): VerifiedSth {
   let sth: SthFields;
   try {
-    const obj = getObject(parseJson(body), '');
+    const obj = asObject(parseJson(body), '');
     sth = {
       treeSize: getBigInt(obj, 'tree_size', '', { max: U64_MAX }),
       timestamp: getBigInt(obj, 'timestamp', '', { max: U64_MAX }),

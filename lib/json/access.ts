@@ -68,9 +68,6 @@ export function asObject(v: JsonValue | undefined, path: string): JsonObject {
   return v;
 }
 
-/** Same as `asObject`; the usual first call on a parsed answer. */
-export const getObject = asObject;
-
 export function asArray(v: JsonValue | undefined, path: string): readonly JsonValue[] {
   if (!Array.isArray(v)) malformed(path, 'an array', v);
   return v;

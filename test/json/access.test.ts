@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import { isTlogError } from '../../lib/errors.ts';
 import {
   asBigInt,
+  asObject,
   describeJson,
   fieldPath,
   getArray,
   getBase64,
   getBigInt,
   getBoolean,
-  getObject,
   getObjectField,
   getOptionalArray,
   getOptionalBigInt,
@@ -29,7 +29,7 @@ function malformed(fn: () => unknown, message: string | RegExp): void {
   });
 }
 
-const doc = getObject(
+const doc = asObject(
   parseJson(
     '{"tree_size": 18446744073709551615, "name": "log", "ok": true, "neg": -3, "float": 1.5, "exp": 1e3,' +
       ' "big": 18446744073709551616, "str": "abc", "nul": null, "root": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",' +
@@ -69,8 +69,8 @@ describe('json accessors', () => {
     malformed(() => getString(doc, 'list'), 'list: expected a string, got array of 2');
     malformed(() => getArray(doc, 'proof'), 'proof: expected an array, got object');
     malformed(() => getBoolean(doc, 'str'), 'str: expected a boolean, got string "abc"');
-    malformed(() => getObject(parseJson('[1]'), ''), '(top level): expected an object, got array of 1');
-    malformed(() => getObject(parseJson('[1]'), 'body'), 'body: expected an object, got array of 1');
+    malformed(() => asObject(parseJson('[1]'), ''), '(top level): expected an object, got array of 1');
+    malformed(() => asObject(parseJson('[1]'), 'body'), 'body: expected an object, got array of 1');
     malformed(() => getBigInt(doc, 'neg', '', { min: 0n, max: 10n }), /from 0 to 10, got integer -3/);
   });
 
@@ -109,7 +109,7 @@ describe('json accessors', () => {
   });
 
   it('does not read inherited properties', () => {
-    const o = getObject(parseJson('{}'), '');
+    const o = asObject(parseJson('{}'), '');
     malformed(() => getString(o, 'toString'), /toString: expected a string, got nothing/);
   });
 
