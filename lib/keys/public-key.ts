@@ -56,6 +56,7 @@ export function parseSpki(spki: Uint8Array): PublicKey {
   }
   const [oid, params] = readDerChildren(alg.value);
   if (oid?.tag !== 0x06) throw new TlogError('key/malformed', 'AlgorithmIdentifier has no OID');
+  if (bits.value.length === 0) throw new TlogError('key/malformed', 'public key BIT STRING is empty');
   if (bits.value[0] !== 0) throw new TlogError('key/malformed', 'public key BIT STRING has unused bits');
   const keyBytes = bits.value.subarray(1);
 

@@ -100,5 +100,8 @@ describe('parsePemPublicKey / parseSpki', () => {
     for (const [what, bytes] of cases) {
       assert.throws(() => parseSpki(bytes), code('key/malformed'), what);
     }
+    // SEQUENCE { SEQUENCE { ecPublicKey, prime256v1 }, BIT STRING (empty) }
+    const emptyBits = fromHex('3017301306072a8648ce3d020106082a8648ce3d0301070300');
+    assert.throws(() => parseSpki(emptyBits), code('key/malformed', /BIT STRING is empty/));
   });
 });
