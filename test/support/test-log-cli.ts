@@ -3,7 +3,7 @@
  * tiles, static-ct): output captured, `--json` lines parsed into CheckResults.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../lib/local/cli.ts';
@@ -80,4 +80,67 @@ export class AdHocCli {
     const s = JSON.parse(await readFile(this.stateFile, 'utf8'));
     return s.logs.test?.head.size;
   }
+}
+
+/** What the shared scenarios need of a test log (the Rekor/CT and the tile log servers have it). */
+export interface LyingLog {
+  readonly size: number;
+  append(n: number): void;
+  fork(): void;
+  rollback(toSize: number): void;
+  reset(): void;
+}
+
+/**
+ * A lie the log tells after the CLI initialized on it: the check gives `status` and exit `code`,
+ * the stored head does not move, and once the log is honest again the next check gives
+ * `recovered`. Returns the result of the lie.
+ */
+export async function expectHeadKept(
+  cli: AdHocCli,
+  log: LyingLog,
+  lie: () => void,
+  expected: { status: CheckResult['status']; code: number; recovered: CheckResult['status'] },
+): Promise<CheckResult> {
+  const stored = await cli.storedSize();
+  lie();
+  const r = await cli.expect(expected.status, expected.code);
+  assert.equal(r.previous?.size ?? stored, stored);
+  assert.equal(await cli.storedSize(), stored, 'the stored head did not move');
+  log.reset();
+  await cli.expect(expected.recovered, 0);
+  return r;
+}
+
+/** Same size, another root, both signed: fork (exit 1), both heads and an evidence file kept. */
+export async function expectForkCaught(cli: AdHocCli, log: LyingLog): Promise<void> {
+  const r = await expectHeadKept(cli, log, () => log.fork(), {
+    status: 'fork',
+    code: 1,
+    recovered: 'unchanged',
+  });
+  assert.ok(r.evidence?.previous && r.evidence.current);
+  assert.notEqual(r.evidence.previous, r.evidence.current);
+  const evidence = await readdir(`${cli.stateFile}.evidence`);
+  assert.equal(evidence.length, 1);
+  assert.match(evidence[0] ?? '', /-fork-/);
+  log.append(2);
+  await cli.expect('verified', 0);
+}
+
+/** The log grows by `grow`, then serves a head `shrink` entries smaller: rollback (exit 1). */
+export async function expectRollbackCaught(
+  cli: AdHocCli,
+  log: LyingLog,
+  grow: number,
+  shrink: number,
+): Promise<void> {
+  log.append(grow);
+  await cli.expect('verified', 0);
+  const r = await expectHeadKept(cli, log, () => log.rollback(log.size - shrink), {
+    status: 'rollback',
+    code: 1,
+    recovered: 'unchanged',
+  });
+  assert.ok(r.evidence?.previous && r.evidence.current);
 }
