@@ -102,6 +102,19 @@ export function rekorV1Client(options: RekorV1Options): LogClient {
       const inactive = (getOptionalArray(info, 'inactiveShards', 'log info') ?? []).map((s, i) =>
         verifyTreeInfo(asObject(s, `inactiveShards[${i}]`), `inactiveShards[${i}]`),
       );
+      // Each shard appears once: a retired shard listed twice, or the active one listed as
+      // retired, is a self-contradicting answer (which final head would count?).
+      const seen = new Set([head.shard]);
+      for (const [i, s] of inactive.entries()) {
+        if (seen.has(s.shard)) {
+          throw new TlogError(
+            'response/mismatch',
+            `inactiveShards[${i}]: shard ${s.shard} is listed more than once (as active or inactive)`,
+            { received: text },
+          );
+        }
+        seen.add(s.shard);
+      }
       return { head, inactiveShards: inactive };
     },
 

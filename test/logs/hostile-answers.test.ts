@@ -156,6 +156,11 @@ for (const type of ['rekor-v1', 'ct'] as const) {
           'invalid-response',
         ],
         [
+          'the active shard also listed as inactive',
+          onJson(headPath, (o) => ({ ...o, inactiveShards: [{ ...o, inactiveShards: undefined }] })),
+          'invalid-response',
+        ],
+        [
           'a signed head whose size was edited',
           onJson(headPath, (o) => {
             const size = Number(o.treeSize);
