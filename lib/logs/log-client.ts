@@ -33,6 +33,12 @@ export interface LogView {
   readonly head: VerifiedHead;
   /** Verified final heads of inactive shards (Rekor v1 `inactiveShards`), oldest first. */
   readonly inactiveShards?: readonly VerifiedHead[];
+  /**
+   * Inactive shards whose final head does not verify with the pinned key, by the tree ID the
+   * answer gives them, with the error. Rekor allows a key per shard, so a shard retired before
+   * a key rotation is expected here; the error counts only if the stored head is on that shard.
+   */
+  readonly unverifiedShards?: ReadonlyMap<string, Error>;
 }
 
 /** A consistency proof as received, with its parsed hashes. */

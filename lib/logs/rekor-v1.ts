@@ -99,23 +99,36 @@ export function rekorV1Client(options: RekorV1Options): LogClient {
       const text = await readJsonText(options.http, `${options.url}/api/v1/log`, MAX_LOG_INFO_BYTES);
       const info = asObject(parseJson(text), 'log info');
       const head = verifyTreeInfo(info, 'log info');
-      const inactive = (getOptionalArray(info, 'inactiveShards', 'log info') ?? []).map((s, i) =>
-        verifyTreeInfo(asObject(s, `inactiveShards[${i}]`), `inactiveShards[${i}]`),
-      );
+      const inactive: VerifiedHead[] = [];
+      const unverified = new Map<string, Error>();
       // Each shard appears once: a retired shard listed twice, or the active one listed as
       // retired, is a self-contradicting answer (which final head would count?).
       const seen = new Set([head.shard]);
-      for (const [i, s] of inactive.entries()) {
-        if (seen.has(s.shard)) {
+      for (const [i, entry] of (getOptionalArray(info, 'inactiveShards', 'log info') ?? []).entries()) {
+        const path = `inactiveShards[${i}]`;
+        const shard = asObject(entry, path);
+        const treeId = getString(shard, 'treeID', path);
+        if (seen.has(treeId)) {
           throw new TlogError(
             'response/mismatch',
-            `inactiveShards[${i}]: shard ${s.shard} is listed more than once (as active or inactive)`,
+            `${path}: shard ${treeId} is listed more than once (as active or inactive)`,
             { received: text },
           );
         }
-        seen.add(s.shard);
+        seen.add(treeId);
+        try {
+          inactive.push(verifyTreeInfo(shard, path));
+        } catch (e) {
+          // Signed by another key or signer name (a retired key): kept aside, never trusted.
+          if (!(e instanceof TlogError && SIGNATURE_ERRORS.has(e.code))) throw e;
+          unverified.set(treeId, e);
+        }
       }
-      return { head, inactiveShards: inactive };
+      return {
+        head,
+        inactiveShards: inactive,
+        ...(unverified.size > 0 ? { unverifiedShards: unverified } : {}),
+      };
     },
 
     async fetchConsistencyProof(first: VerifiedHead, second: VerifiedHead): Promise<ReceivedProof> {
@@ -131,6 +144,13 @@ export function rekorV1Client(options: RekorV1Options): LogClient {
     },
   };
 }
+
+/** Errors that say a head is not signed by the pinned key (as opposed to a malformed answer). */
+const SIGNATURE_ERRORS: ReadonlySet<string> = new Set([
+  'note/no-verified-signature',
+  'note/bad-signature',
+  'checkpoint/origin-mismatch',
+]);
 
 /** A consistency proof has at most 2·⌈log2(2^64)⌉ hashes (RFC 9162 §2.1.4); anything longer is junk. */
 const MAX_PROOF_HASHES = 128;

@@ -92,6 +92,9 @@ async function proveAcrossShards(
 ): Promise<ProofOutcome> {
   const final = view.inactiveShards?.find((s) => s.shard === from.shard);
   if (!final) {
+    // Listed, but its final head is not signed by the pinned key: that head is the one at fault.
+    const unverifiable = view.unverifiedShards?.get(from.shard ?? '');
+    if (unverifiable) throw unverifiable;
     const listed = (view.inactiveShards ?? []).map((s) => s.shard).join(', ') || 'none';
     throw new TlogError(
       'response/shard-missing',

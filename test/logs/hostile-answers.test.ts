@@ -279,3 +279,38 @@ describe('rekor-v1 and ct clients: pinned key type', () => {
     }
   });
 });
+
+describe('rekor-v1 client: inactive shards signed by another key', () => {
+  it('keeps them aside (never trusted) and still verifies the active head', async () => {
+    const log = await startTestLog({ type: 'rekor-v1', initialSize: 4 });
+    try {
+      const inner = createHttpClient({
+        fetch: globalThis.fetch,
+        clock: { now: () => Date.now(), sleep: async () => {} },
+      });
+      // A retired shard "77" whose head is not signed by the pinned key (its signature is over other text).
+      const http = rewriting(inner, () =>
+        onJson('/api/v1/log', (o) => {
+          const signed = String(o.signedTreeHead)
+            .replace(/ - \d+\n/, ' - 77\n')
+            .replace(/\n4\n/, '\n3\n');
+          return { ...o, inactiveShards: [{ ...o, treeID: '77', treeSize: 3, signedTreeHead: signed }] };
+        }),
+      );
+      const client = rekorV1Client({
+        url: log.url,
+        key: parsePemPublicKey(log.publicKeyPem),
+        http,
+        signerName: log.keyName,
+      });
+      const view = await client.fetchView();
+      assert.equal(view.head.size, 4n);
+      assert.deepEqual(view.inactiveShards, []);
+      const error = view.unverifiedShards?.get('77');
+      assert.ok(error);
+      assert.equal(statusForError(error), 'bad-signature');
+    } finally {
+      await log.close();
+    }
+  });
+});

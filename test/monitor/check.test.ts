@@ -370,6 +370,44 @@ describe('checkLog', () => {
     assert.equal(store.heads.get('log')?.head.shard, 'A');
   });
 
+  it('reports bad-signature when the stored shard’s final head is not signed by the pinned key', async () => {
+    const { check, store, trees, tree, setView } = await setup(10);
+    await check();
+    const b = new ScriptedTree('B', 3);
+    trees.set('B', b);
+    const forged = JSON.stringify({ sig: 'forged', shard: 'A', size: '12', root: 'AAAA' });
+    const rejected = new TlogError('note/bad-signature', 'fake signature invalid', { received: forged });
+    setView(async () => ({
+      head: await b.head(),
+      inactiveShards: [],
+      unverifiedShards: new Map([['A', rejected]]),
+    }));
+    const r = await check();
+    assert.equal(r.status, 'bad-signature');
+    assert.equal(r.evidence?.current, forged);
+    assert.equal(r.evidence?.previous, (await tree.head(10n)).signed);
+    assert.equal(store.heads.get('log')?.head.shard, 'A');
+    assert.equal(store.evidence.length, 1);
+  });
+
+  it('ignores an unverifiable retired shard the stored head is not on', async () => {
+    const { check, store, tree, trees, setView } = await setup(10);
+    await check();
+    tree.grow(4);
+    const finalA = await tree.head();
+    const b = new ScriptedTree('B', 3);
+    trees.set('B', b);
+    const rejected = new TlogError('note/bad-signature', 'signed by a retired key');
+    setView(async () => ({
+      head: await b.head(),
+      inactiveShards: [finalA],
+      unverifiedShards: new Map([['Z', rejected]]),
+    }));
+    const r = await check();
+    assert.equal(r.status, 'verified', r.message);
+    assert.equal(store.heads.get('log')?.head.shard, 'B');
+  });
+
   it('reports a retired shard whose final head forks from the stored head', async () => {
     const { check, store, trees, setView } = await setup(10);
     await check();
