@@ -144,12 +144,15 @@ async function settle(
   throw new TlogError('state/conflict', `lost the compare-and-set race ${MAX_RACE_ROUNDS} times in a row`);
 }
 
-interface VerifiedState extends StoredState {
+export interface VerifiedState extends StoredState {
   readonly verified: VerifiedHead;
 }
 
 /** Loads the stored head and re-verifies its signature: stored state is never trusted as-is. */
-async function loadVerified(logName: string, deps: CheckDeps): Promise<VerifiedState | undefined> {
+export async function loadVerified(
+  logName: string,
+  deps: Pick<CheckDeps, 'client' | 'store'>,
+): Promise<VerifiedState | undefined> {
   const state = await deps.store.load(logName);
   if (!state) return undefined;
   let verified: VerifiedHead;

@@ -9,7 +9,7 @@
  */
 import { TlogError } from '../errors.ts';
 import type { VerifiedHead } from '../logs/log-client.ts';
-import { type CheckDeps, summary } from './check.ts';
+import { type CheckDeps, loadVerified, summary } from './check.ts';
 import type { CheckResult, CheckStatus, Evidence } from './check-result.ts';
 import { statusForError } from './classify-error.ts';
 import { type ProofOutcome, proveExtension } from './prove-extension.ts';
@@ -42,7 +42,7 @@ export async function verifyForeignCheckpoint(
   });
   let stored: VerifiedHead;
   try {
-    const state = await deps.store.load(logName);
+    const state = await loadVerified(logName, deps);
     if (!state) {
       return finish({
         status: 'monitor-error',
@@ -51,7 +51,7 @@ export async function verifyForeignCheckpoint(
         current: summary(foreign),
       });
     }
-    stored = deps.client.verifyStoredHead(state.head.signed);
+    stored = state.verified;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const errorCode = e instanceof TlogError ? e.code : 'state/io';

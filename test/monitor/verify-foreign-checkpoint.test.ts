@@ -53,6 +53,17 @@ describe('verifyForeignCheckpoint', () => {
     assert.equal(store.heads.get('l')?.head.size, '10', 'the stored head never moves');
   });
 
+  it('re-verifies the stored head as a check does: state whose size disagrees with its signed head is refused', async () => {
+    const { a, store, deps } = await setup();
+    await checkLog('l', deps);
+    const s = store.heads.get('l');
+    assert.ok(s);
+    store.heads.set('l', { ...s, head: { ...s.head, size: '3' } });
+    const r = await verifyForeignCheckpoint('l', (await a.head()).signed, deps);
+    assert.equal(r.status, 'monitor-error');
+    assert.equal(r.errorCode, 'state/corrupt');
+  });
+
   it('reports a foreign head of the same size with another root as a fork, with evidence', async () => {
     const { store, deps } = await setup();
     await checkLog('l', deps);
