@@ -25,7 +25,7 @@ export const USAGE = `tlog-monitor — prove that transparency logs stay append-
 Usage:
   tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
   tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
-  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json]
+  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
 
 Commands:
   check   check each log once: verify its signed head against the pinned key and prove it
@@ -44,6 +44,7 @@ Options:
   --state FILE       state file for an ad-hoc check
   --timeout S        per-request timeout in seconds (default 10)
   --json             print one CheckResult JSON object per line
+  --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
   -h, --help         show this help
 
 Exit codes: 0 every log verified, unchanged or initialized; 1 a log misbehaved (inconsistent,
@@ -131,6 +132,9 @@ function parse(argv: readonly string[]) {
     throw new Error(`unknown command "${command}" (expected check or watch)`);
   }
   if (rest.length > 0) throw new Error(`unexpected argument "${rest[0]}"`);
+  if (values.iterations !== undefined && command !== 'watch') {
+    throw new Error('--iterations is for "watch"');
+  }
   if (values.iterations !== undefined && !/^[1-9][0-9]{0,6}$/.test(values.iterations)) {
     throw new Error(`--iterations must be a positive integer, got "${values.iterations}"`);
   }

@@ -286,6 +286,7 @@ describe('tlog-monitor usage errors (exit 2, a message naming the problem)', () 
     ['--timeout 601', ['check', '--timeout', '601'], /--timeout .* got "601"/],
     ['--timeout 1e3', ['check', '--timeout', '1e3'], /--timeout .* got "1e3"/],
     ['--iterations 0', ['watch', '--iterations', '0'], /--iterations must be a positive integer/],
+    ['--iterations on check', ['check', '--iterations', '2'], /--iterations is for "watch"/],
     [
       'an ad-hoc check without --state',
       ['check', '--type', 'ct', '--url', 'https://x', '--public-key', 'k'],
