@@ -12,7 +12,7 @@
 import { TlogError } from '../errors.ts';
 import type { Clock, FetchPort, HttpClient, HttpRequestOptions, HttpResponse } from './ports.ts';
 import { readBounded } from './read-bounded.ts';
-import { type CheckedUrl, checkUrl, redactUrl } from './url-policy.ts';
+import { type CheckedUrl, checkUrl, isLoopbackHost, redactUrl } from './url-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -194,6 +194,15 @@ function followRedirect(from: CheckedUrl, location: string, shownFrom: string): 
     throw new TlogError('http/network', `invalid redirect from ${shownFrom}`, { url: shownFrom });
   }
   const checked = checkUrl(next);
+  // A log on the network never sends us to this machine: that would let a remote answer reach
+  // local services (and plain http) through the monitor.
+  if (isLoopbackHost(checked.url.hostname) && !isLoopbackHost(from.url.hostname)) {
+    throw new TlogError(
+      'http/insecure-url',
+      `refusing a redirect from ${shownFrom} to the loopback address ${redactUrl(checked.url)}`,
+      { url: shownFrom },
+    );
+  }
   if (checked.authorization !== undefined || from.authorization === undefined) return checked;
   return checked.url.origin === from.url.origin
     ? { url: checked.url, authorization: from.authorization }

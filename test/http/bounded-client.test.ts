@@ -305,6 +305,20 @@ describe('bounded HTTP client URL rules (no network)', () => {
     });
   }
 
+  it('refuses a redirect from a remote log to this machine, over https or http', async () => {
+    for (const location of ['http://127.0.0.1:9/admin', 'https://localhost/x', 'http://[::1]/y']) {
+      const calls: string[] = [];
+      const redirecting: FetchPort = async (url) => {
+        calls.push(url);
+        return new Response(null, { status: 302, headers: { location } });
+      };
+      const http = createHttpClient({ fetch: redirecting, clock: fakeClock(), retries: 0 });
+      const e = await rejectsWith(http.get('https://log.example/api/v1/log'), 'http/insecure-url');
+      assert.match(e.message, /loopback/);
+      assert.deepEqual(calls, ['https://log.example/api/v1/log'], 'the loopback URL is never fetched');
+    }
+  });
+
   it('bounds a FetchPort that ignores the abort signal', async () => {
     const never: FetchPort = () => new Promise(() => {});
     const http = createHttpClient({ fetch: never, clock: fakeClock(), timeoutMs: 50, retries: 0 });
