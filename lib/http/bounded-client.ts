@@ -5,9 +5,9 @@
  * server trickling bytes is cut off), a response size cap enforced while streaming, bounded
  * retries with exponential backoff and jitter on transient failures (timeouts, network errors,
  * 5xx and 429; never on other 4xx or on oversize bodies), the HTTPS rule (plain http only on
- * loopback, checked before any request and again on every redirect) and a User-Agent naming
- * the project. Failures are TlogErrors with `http/*` codes; URLs in messages never carry
- * userinfo.
+ * loopback, checked before any request and again on every redirect; no redirect from the
+ * network to loopback) and a User-Agent naming the project. Failures are TlogErrors with
+ * `http/*` codes; URLs in messages never carry userinfo.
  */
 import { TlogError } from '../errors.ts';
 import type { Clock, FetchPort, HttpClient, HttpRequestOptions, HttpResponse } from './ports.ts';
