@@ -3,10 +3,13 @@
  * Lambda's LOG_CONFIG (see DESIGN.md, "Log types"). `parseLogConfig` validates every field and
  * reports every problem, each naming the log and the field.
  */
+
+import { isTlogError } from '../errors.ts';
 import type { LogType } from '../logs/log-client.ts';
+import { parseWitnessPolicy } from '../tiles/witness-policy.ts';
 import { DEFAULT_INTERVAL, parseInterval } from './interval.ts';
 import { ConfigIssues, describe, isPlainObject, unknownFieldMessage } from './issues.ts';
-import { type KeyText, looksLikePem, parseKeyText, parseWitnessKeyText } from './key-text.ts';
+import { type KeyText, looksLikePem, parseKeyText, parseVkeyText } from './key-text.ts';
 import { parseLogUrl } from './log-url.ts';
 
 export interface LogConfig {
@@ -250,7 +253,6 @@ function checkWitnesses(
     return undefined;
   }
   let ok = true;
-  const seen = new Map<string, number>();
   value.forEach((w: unknown, i) => {
     const at = `${path}[${i}]`;
     if (typeof w !== 'string' || looksLikePem(w)) {
@@ -258,19 +260,24 @@ function checkWitnesses(
       ok = false;
       return;
     }
-    const vkey = parseWitnessKeyText(w);
+    const vkey = parseVkeyText(w);
     if ('error' in vkey) {
       issues.add(at, `${vkey.error}, got ${describe(w)}`);
       ok = false;
-      return;
     }
-    // Two keys with one name and key ID would make a cosignature ambiguous (c2sp.org/signed-note).
-    const earlier = seen.get(vkey.id);
-    if (earlier !== undefined) {
-      issues.add(at, `duplicates witnesses[${earlier}] (same name and key ID ${describe(vkey.id)})`);
-      ok = false;
-    } else seen.set(vkey.id, i);
   });
+  if (ok) {
+    // The tile client's own rule: each witness once, by name and by key (a cosignature does not
+    // name its witness, so one key under two names would count one cosignature twice).
+    try {
+      parseWitnessPolicy(value as string[]);
+    } catch (e) {
+      if (!isTlogError(e, 'config/')) throw e;
+      const { first, duplicate } = e.details ?? {};
+      issues.add(`${path}[${String(duplicate)}]`, `duplicates witnesses[${String(first)}]: ${e.message}`);
+      ok = false;
+    }
+  }
   return ok ? (value as string[]) : undefined;
 }
 

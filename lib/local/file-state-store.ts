@@ -25,9 +25,9 @@ interface StateFile {
 export interface FileStateStoreOptions {
   /** The state file that holds a given log's head. */
   readonly fileFor: (log: string) => string;
-  /** How long to wait for another process's lock before failing (ms). Default 10 s. */
+  /** How long to wait for another process's lock before failing (ms). Default 15 s: longer than staleLockMs, so a lock left by a crashed process is broken within one wait. */
   readonly lockTimeoutMs?: number;
-  /** A lock file older than this is considered abandoned by a crashed process (ms). Default 30 s. */
+  /** A lock file older than this is considered abandoned by a crashed process (ms). Default 10 s; a live holder keeps it for milliseconds (read, write, fsync, rename). */
   readonly staleLockMs?: number;
 }
 
@@ -38,8 +38,8 @@ export class FileStateStore implements StateStore {
 
   constructor(options: FileStateStoreOptions) {
     this.#fileFor = options.fileFor;
-    this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
-    this.#staleLockMs = options.staleLockMs ?? 30_000;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 15_000;
+    this.#staleLockMs = options.staleLockMs ?? 10_000;
   }
 
   /** All logs in one file. */

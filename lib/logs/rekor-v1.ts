@@ -5,7 +5,7 @@
  * Rekor's key hint SHA-256(SPKI)[:4]); its origin is "<signer name> - <treeID>". The unsigned
  * JSON fields (treeSize, rootHash, treeID) must agree with it, or the answer is rejected.
  */
-import { fromHex, toHex } from '../bytes.ts';
+import { bytesEqual, fromHex, toHex } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
 import {
@@ -75,7 +75,7 @@ export function rekorV1Client(options: RekorV1Options): LogClient {
     const rootHex = getString(info, 'rootHash', path);
     const mismatch: string[] = [];
     if (size !== head.size) mismatch.push(`treeSize ${size} but the signed head says ${head.size}`);
-    if (rootHex.toLowerCase() !== toHex(head.rootHash)) {
+    if (!/^[0-9a-fA-F]{64}$/.test(rootHex) || !bytesEqual(fromHex(rootHex), head.rootHash)) {
       mismatch.push(`rootHash ${rootHex} but the signed head says ${toHex(head.rootHash)}`);
     }
     if (head.shard !== treeId)

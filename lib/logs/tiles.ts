@@ -57,6 +57,16 @@ export function tileLogClient(options: TileLogOptions): TileLogClient {
     throw new TlogError('config/invalid', `${options.type} log ${options.url}: no log key configured`);
   }
   const policy: WitnessPolicy = parseWitnessPolicy(options.witnesses, options.minWitnesses);
+  // A witness is someone other than the log: one named as the log (its origin or its key name)
+  // could be the log's own key, whose signature would then count as a cosignature.
+  const logNames = new Set([options.origin, ...options.verifiers.map((v) => v.name)]);
+  const selfWitness = policy.witnesses.find((w) => logNames.has(w.name));
+  if (selfWitness) {
+    throw new TlogError(
+      'config/invalid',
+      `${options.type} log ${options.origin}: witness ${selfWitness.name} has the log's own name; a log cannot witness itself`,
+    );
+  }
   const reader = new TileReader({
     http: options.http,
     url: options.url,

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fromBase64, toHex } from '../../lib/bytes.ts';
 import { type LogConfig, logConfigToJson, parseLogConfig } from '../../lib/config/log-config.ts';
 import { TlogError } from '../../lib/errors.ts';
+import { c2spKeyHash } from '../../lib/note/key-hash.ts';
 import { readVector, readVectorText } from '../support/vectors.ts';
 import { assertConfigIssue } from './support.ts';
 
@@ -388,6 +390,15 @@ describe('parseLogConfig: every rule names the log and the field', () => {
       tilesWith({ witnesses: [NAVIGLI, WITNESS_VKEYS[0], NAVIGLI] }),
       'logs[0] ("rekor-v2").witnesses[2]',
       'duplicates witnesses[0]',
+    );
+    // One key under a second name: a cosignature does not name its witness, so it would count twice.
+    const b64 = NAVIGLI.slice(NAVIGLI.indexOf('+', NAVIGLI.indexOf('+') + 1) + 1);
+    const key = fromBase64(b64).subarray(1);
+    const renamed = `other.witness+${toHex(c2spKeyHash('other.witness', fromBase64(b64)[0] as number, key))}+${b64}`;
+    assertConfigIssue(
+      tilesWith({ witnesses: [NAVIGLI, renamed] }),
+      'logs[0] ("rekor-v2").witnesses[1]',
+      'same public key',
     );
   });
 

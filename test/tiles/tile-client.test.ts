@@ -238,3 +238,27 @@ describe('tile proof evidence', () => {
     assert.equal(raw.hashes.length, 1);
   });
 });
+
+describe('tile client: witness configuration', () => {
+  it('refuses a witness named as the log itself: a log cannot witness itself', async () => {
+    const log = await startTileLog({ type: 'tiles', initialSize: 3 });
+    try {
+      // The log's own Ed25519 key configured as a "witness": its log signature would count.
+      assert.throws(
+        () =>
+          tileLogClient({
+            type: 'tiles',
+            url: log.url,
+            origin: log.origin,
+            verifiers: [tileLogVerifier('tiles', log.publicKey, log.origin)],
+            http: loopbackHttp(),
+            witnesses: [log.publicKey],
+            minWitnesses: 1,
+          }),
+        (e: unknown) => isTlogError(e, 'config/') && /cannot witness itself/.test(String(e)),
+      );
+    } finally {
+      await log.close();
+    }
+  });
+});
