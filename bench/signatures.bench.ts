@@ -11,7 +11,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { fromBase64, utf8 } from '../lib/bytes.ts';
 import { parseDigitallySigned, treeHeadSignatureInput, verifyGetSthResponse } from '../lib/ct/index.ts';
 import { parsePemPublicKey, parseSpki } from '../lib/keys/public-key.ts';
-import { parseNote, parseVerifierKey, rekorEcdsaNoteVerifier, verifyCheckpoint } from '../lib/note/index.ts';
+import { ecdsaNoteVerifier, parseNote, parseVerifierKey, verifyCheckpoint } from '../lib/note/index.ts';
 import type { ColdMode, ColdTiming } from './cold-verify.ts';
 import {
   icarusSth,
@@ -44,7 +44,7 @@ function p256Rows(): BenchResult[] {
   if (!entry) throw new Error('no Rekor v1 entry');
   const key = parsePemPublicKey(rekorV1Pem());
   if (key.kind !== 'p256') throw new Error('Rekor v1 key is not P-256');
-  const verifier = rekorEcdsaNoteVerifier('rekor.sigstore.dev', key);
+  const verifier = ecdsaNoteVerifier('rekor.sigstore.dev', key);
   const { message, signature } = firstSignature(entry.checkpoint);
   const keyObject = createPublicKey({ key: Buffer.from(key.spki), format: 'der', type: 'spki' });
   const point = key.point;

@@ -20,11 +20,11 @@ import { bytesEqual, fromBase64 } from '../lib/bytes.ts';
 import { parsePemPublicKey } from '../lib/keys/public-key.ts';
 import { hashLeaf, verifyInclusion } from '../lib/merkle/index.ts';
 import {
+  ecdsaNoteVerifier,
   type NoteVerifier,
   parseCheckpoint,
   parseNote,
   parseVerifierKey,
-  rekorEcdsaNoteVerifier,
   verifyCheckpoint,
 } from '../lib/note/index.ts';
 import {
@@ -196,7 +196,7 @@ function fullPath(lines: string[]): BenchResult[] {
   const v1LogId = v1Entries[0]?.logIdBase64 ?? '';
 
   const verifiers: NoteVerifier[] = [
-    rekorEcdsaNoteVerifier('rekor.sigstore.dev', v1Key),
+    ecdsaNoteVerifier('rekor.sigstore.dev', v1Key),
     parseVerifierKey(v2.vkey),
   ];
   const authorities: TLogAuthority[] = [

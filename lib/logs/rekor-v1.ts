@@ -20,7 +20,7 @@ import {
 import { parseJson } from '../json/parse.ts';
 import type { PublicKey } from '../keys/public-key.ts';
 import { verifyCheckpoint } from '../note/checkpoint.ts';
-import { rekorEcdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
+import { ecdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
 import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
 import { readJsonText, requireP256, withReceived } from './response.ts';
@@ -42,7 +42,7 @@ const MAX_PROOF_BYTES = 64 << 10;
 export function rekorV1Client(options: RekorV1Options): LogClient {
   requireP256(options.key, 'rekor-v1');
   const name = options.signerName ?? new URL(options.url).hostname;
-  const verifiers: readonly NoteVerifier[] = [rekorEcdsaNoteVerifier(name, options.key)];
+  const verifiers: readonly NoteVerifier[] = [ecdsaNoteVerifier(name, options.key)];
 
   /** Verify, then parse: the signature is checked before any field of the note is used. */
   const verifyHead = (signed: string): VerifiedHead => {

@@ -16,7 +16,7 @@ import type { HttpClient } from '../http/ports.ts';
 import { type PublicKey, parsePemPublicKey } from '../keys/public-key.ts';
 import { consistencyProof, treeRoot } from '../merkle/index.ts';
 import { verifyCheckpoint } from '../note/checkpoint.ts';
-import { rekorEcdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
+import { ecdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from '../note/ed25519-verifier.ts';
 import { rfc6962NoteVerifier, rfc6962SignatureTimestamp } from '../note/rfc6962-verifier.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
@@ -176,5 +176,5 @@ export function tileLogVerifier(
   }
   if (!pem) return parseVerifierKey(publicKey);
   const key: PublicKey = parsePemPublicKey(publicKey);
-  return key.kind === 'ed25519' ? ed25519NoteVerifier(origin, key) : rekorEcdsaNoteVerifier(origin, key);
+  return key.kind === 'ed25519' ? ed25519NoteVerifier(origin, key) : ecdsaNoteVerifier(origin, key);
 }

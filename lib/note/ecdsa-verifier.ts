@@ -10,7 +10,7 @@ import { verifyP256 } from '../keys/signature.ts';
 import { requireKeyName } from './note.ts';
 import type { NoteVerifier } from './verifier.ts';
 
-export function rekorEcdsaNoteVerifier(name: string, key: PublicKey): NoteVerifier {
+export function ecdsaNoteVerifier(name: string, key: PublicKey): NoteVerifier {
   requireKeyName(name);
   if (key.kind !== 'p256') {
     throw new TlogError(

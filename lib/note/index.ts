@@ -6,7 +6,7 @@ export {
   parseCheckpoint,
   verifyCheckpoint,
 } from './checkpoint.ts';
-export { rekorEcdsaNoteVerifier } from './ecdsa-verifier.ts';
+export { ecdsaNoteVerifier } from './ecdsa-verifier.ts';
 export { ed25519NoteVerifier } from './ed25519-verifier.ts';
 export {
   c2spKeyHash,

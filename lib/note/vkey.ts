@@ -11,7 +11,7 @@ import { bytesEqual, fromBase64, fromHex, preview, toHex } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import { parseSpki } from '../keys/public-key.ts';
 import { cosignatureV1Verifier } from './cosignature-verifier.ts';
-import { rekorEcdsaNoteVerifier } from './ecdsa-verifier.ts';
+import { ecdsaNoteVerifier } from './ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from './ed25519-verifier.ts';
 import {
   SIG_TYPE_COSIGNATURE_V1,
@@ -40,7 +40,7 @@ const SIGNATURE_TYPES: ReadonlyMap<number, SignatureType> = new Map<number, Sign
         if (key.kind !== 'p256') {
           throw new TlogError('key/unsupported', `type 0x02 (ECDSA) verifier key holds a ${key.kind} key`);
         }
-        return rekorEcdsaNoteVerifier(name, key);
+        return ecdsaNoteVerifier(name, key);
       },
     },
   ],

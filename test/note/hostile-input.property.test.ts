@@ -11,7 +11,7 @@ import { TlogError } from '../../lib/errors.ts';
 import { parsePemPublicKey, parseSpki } from '../../lib/keys/public-key.ts';
 import { parseCheckpoint, verifyCheckpoint } from '../../lib/note/checkpoint.ts';
 import { cosignatureV1Verifier } from '../../lib/note/cosignature-verifier.ts';
-import { rekorEcdsaNoteVerifier } from '../../lib/note/ecdsa-verifier.ts';
+import { ecdsaNoteVerifier } from '../../lib/note/ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from '../../lib/note/ed25519-verifier.ts';
 import { parseNote } from '../../lib/note/note.ts';
 import { rfc6962NoteVerifier } from '../../lib/note/rfc6962-verifier.ts';
@@ -125,7 +125,7 @@ describe('hostile input: only TlogErrors', () => {
     const verifiers = [
       verifier,
       cosignatureV1Verifier('w.example', ED_KEY),
-      rekorEcdsaNoteVerifier('example.com/log', p256),
+      ecdsaNoteVerifier('example.com/log', p256),
       rfc6962NoteVerifier('example.com/log', p256),
     ];
     fc.assert(

@@ -5,7 +5,7 @@ import { bytesEqual, fromBase64, toBase64, toHex } from '../../lib/bytes.ts';
 import { isTlogError } from '../../lib/errors.ts';
 import { parsePemPublicKey, parseSpki } from '../../lib/keys/public-key.ts';
 import { verifyCheckpoint } from '../../lib/note/checkpoint.ts';
-import { rekorEcdsaNoteVerifier } from '../../lib/note/ecdsa-verifier.ts';
+import { ecdsaNoteVerifier } from '../../lib/note/ecdsa-verifier.ts';
 import type { NoteVerifier } from '../../lib/note/verifier.ts';
 import { parseVerifierKey } from '../../lib/note/vkey.ts';
 import { readVector, readVectorText } from '../support/vectors.ts';
@@ -21,7 +21,7 @@ const code = (c: string) => (e: unknown) => isTlogError(e) && e.code === c;
 
 // The signature lines name the host; the origin line is "<host> - <tree ID>" (or "Rekor" early on).
 const PROD_NAME = 'rekor.sigstore.dev';
-const prodVerifier = rekorEcdsaNoteVerifier(
+const prodVerifier = ecdsaNoteVerifier(
   PROD_NAME,
   parsePemPublicKey(readVectorText('rekor/rekor.sigstore.dev.pub.pem')),
 );
@@ -101,7 +101,7 @@ describe('rekor/checkpoints-v1-other-instances.json (keys from keys.json)', () =
     const k = keys.find((x) => x.logIdKeyIdBase64 === logIdB64);
     assert.ok(k, `key ${logIdB64} in keys.json`);
     const name = originLine.split(' - ')[0] as string;
-    const verifier = rekorEcdsaNoteVerifier(name, parseSpki(fromBase64(k.publicKeyDERBase64)));
+    const verifier = ecdsaNoteVerifier(name, parseSpki(fromBase64(k.publicKeyDERBase64)));
     // The note key ID is the first 4 bytes of the logId.
     assert.deepEqual(verifier.keyHash, fromBase64(logIdB64).slice(0, 4));
     return verifier;

@@ -5,7 +5,7 @@ import { concatBytes, fromBase64, toBase64, toHex } from '../../lib/bytes.ts';
 import { isTlogError } from '../../lib/errors.ts';
 import { parsePemPublicKey, parseSpki } from '../../lib/keys/public-key.ts';
 import { cosignatureV1Verifier } from '../../lib/note/cosignature-verifier.ts';
-import { rekorEcdsaNoteVerifier } from '../../lib/note/ecdsa-verifier.ts';
+import { ecdsaNoteVerifier } from '../../lib/note/ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from '../../lib/note/ed25519-verifier.ts';
 import { c2spKeyHash } from '../../lib/note/key-hash.ts';
 import { rfc6962NoteVerifier } from '../../lib/note/rfc6962-verifier.ts';
@@ -62,9 +62,9 @@ describe('parseVerifierKey: ECDSA (type 0x02) vkeys from transparency-dev/format
         const [name, hash, b64] = splitVkey(c.vkey);
         assert.equal(verifier.name, name);
         assert.equal(toHex(verifier.keyHash), hash);
-        // Key ID = SHA-256(DER SPKI)[:4], the same as rekorEcdsaNoteVerifier computes.
+        // Key ID = SHA-256(DER SPKI)[:4], the same as ecdsaNoteVerifier computes.
         const der = fromBase64(b64).subarray(1);
-        assert.equal(toHex(rekorEcdsaNoteVerifier(name, parseSpki(der)).keyHash), hash);
+        assert.equal(toHex(ecdsaNoteVerifier(name, parseSpki(der)).keyHash), hash);
       } else {
         const want = c.desc === 'invalid algo' ? 'key/unsupported' : 'key/malformed';
         assert.throws(() => parseVerifierKey(c.vkey), code(want));
@@ -75,7 +75,7 @@ describe('parseVerifierKey: ECDSA (type 0x02) vkeys from transparency-dev/format
   it('the production Rekor vkey has the same key ID as the PEM key (c0d23d6a)', () => {
     const keys: RekorKeys = readVector('rekor/keys.json');
     const vkey = must(keys.production['rekor.sigstore.dev (Rekor v1)']).noteVerifierKey;
-    const fromPem = rekorEcdsaNoteVerifier(
+    const fromPem = ecdsaNoteVerifier(
       'rekor.sigstore.dev',
       parsePemPublicKey(readVectorText('rekor/rekor.sigstore.dev.pub.pem')),
     );
@@ -183,11 +183,11 @@ describe('verifier constructors', () => {
     assert.throws(() => ed25519NoteVerifier('', edKey), code('key/malformed'));
   });
 
-  it('rekorEcdsaNoteVerifier refuses non-P-256 keys and invalid names', () => {
+  it('ecdsaNoteVerifier refuses non-P-256 keys and invalid names', () => {
     const ed = parseSpki(fromBase64('MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244='));
-    assert.throws(() => rekorEcdsaNoteVerifier('x', ed), code('key/unsupported'));
+    assert.throws(() => ecdsaNoteVerifier('x', ed), code('key/unsupported'));
     const p256 = parsePemPublicKey(readVectorText('rekor/rekor.sigstore.dev.pub.pem'));
-    assert.throws(() => rekorEcdsaNoteVerifier('a+b', p256), code('key/malformed'));
+    assert.throws(() => ecdsaNoteVerifier('a+b', p256), code('key/malformed'));
   });
 });
 
@@ -196,7 +196,7 @@ describe('verifier constructors refuse invalid key names (c2sp.org/signed-note)'
   const builders = {
     ed25519: (name: string) => ed25519NoteVerifier(name, edKey),
     cosignature: (name: string) => cosignatureV1Verifier(name, edKey),
-    ecdsa: (name: string) => rekorEcdsaNoteVerifier(name, p256),
+    ecdsa: (name: string) => ecdsaNoteVerifier(name, p256),
     rfc6962: (name: string) => rfc6962NoteVerifier(name, p256),
   };
   for (const [kind, build] of Object.entries(builders)) {
