@@ -44,6 +44,8 @@ export interface InvocationDeps {
   readonly alerts: AlertSink;
   readonly clock: Clock;
   readonly reminderMs: number;
+  /** The log's configured trusted head, proven against on the very first check. */
+  readonly trustedHead?: string;
   /** Where an evidence item is, in words an operator can act on. */
   readonly evidenceRef: (key: string) => string;
 }
@@ -133,7 +135,12 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
   const result =
     event.kind === 'verify-checkpoint'
       ? await verifyForeignCheckpoint(logName, event.checkpoint, { client, store, clock })
-      : await checkLog(logName, { client, store, clock });
+      : await checkLog(logName, {
+          client,
+          store,
+          clock,
+          ...(deps.trustedHead !== undefined ? { trustedHead: deps.trustedHead } : {}),
+        });
   if (result.status === 'monitor-error') failures.push(result.message ?? 'monitor error');
 
   let metricsError: string | undefined;

@@ -35,6 +35,12 @@ export interface LogConfig {
   readonly minWitnesses?: number;
   /** Per-request timeout for this log, in milliseconds; absent means the client default. */
   readonly timeoutMs?: number;
+  /**
+   * A signed head the operator trusts, exactly as the log serves it (checkpoint note text, or
+   * get-sth JSON for ct). The first check proves the log consistent with it instead of trusting
+   * its first answer; it must verify with `publicKey` (checked at the first check).
+   */
+  readonly trustedHead?: string;
 }
 
 export const LOG_TYPES = ['rekor-v1', 'ct', 'tiles', 'static-ct'] as const satisfies readonly LogType[];
@@ -44,6 +50,8 @@ void allTypesListed;
 
 export const LOG_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** A checkpoint with 100 signature lines, or a get-sth answer, fits easily. */
+export const MAX_TRUSTED_HEAD_CHARS = 16_384;
 export const MIN_TIMEOUT_MS = 100;
 export const MAX_TIMEOUT_MS = 600_000;
 
@@ -58,6 +66,7 @@ export const LOG_CONFIG_FIELDS = [
   'witnesses',
   'minWitnesses',
   'timeoutMs',
+  'trustedHead',
 ] as const;
 
 const TILE_TYPES: ReadonlySet<LogType> = new Set<LogType>(['tiles', 'static-ct']);
@@ -147,6 +156,19 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     } else timeoutMs = t;
   }
 
+  const trustedHead = entry.trustedHead;
+  if (
+    trustedHead !== undefined &&
+    (typeof trustedHead !== 'string' ||
+      trustedHead.length === 0 ||
+      trustedHead.length > MAX_TRUSTED_HEAD_CHARS)
+  ) {
+    issues.add(
+      field('trustedHead'),
+      `must be the signed head as the log serves it (checkpoint text or get-sth JSON, at most ${MAX_TRUSTED_HEAD_CHARS} characters), got ${describe(trustedHead)}`,
+    );
+  }
+
   issues.throwIfAny();
   // Key order is fixed, so equal configs serialise identically.
   return Object.freeze({
@@ -160,6 +182,7 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     ...(witnesses === undefined ? {} : { witnesses: Object.freeze([...witnesses]) }),
     ...(minWitnesses === undefined ? {} : { minWitnesses }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(typeof trustedHead === 'string' ? { trustedHead } : {}),
   });
 }
 

@@ -28,7 +28,12 @@ export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult
       errorCode: e instanceof TlogError ? e.code : 'internal',
     };
   }
-  return checkLog(log.name, { client, store: deps.store, clock: deps.clock });
+  return checkLog(log.name, {
+    client,
+    store: deps.store,
+    clock: deps.clock,
+    ...(log.trustedHead !== undefined ? { trustedHead: log.trustedHead } : {}),
+  });
 }
 
 /** Checks every log once, concurrently; results come back in config order. */

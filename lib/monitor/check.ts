@@ -25,6 +25,11 @@ export interface CheckDeps {
   readonly client: LogClient;
   readonly store: StateStore;
   readonly clock: Clock;
+  /**
+   * A signed head the operator trusts (from configuration). With no stored head, the first
+   * check must prove the log's head consistent with it instead of trusting on first use.
+   */
+  readonly trustedHead?: string;
 }
 
 /** How many times a lost compare-and-set race is re-resolved before giving up. */
@@ -59,8 +64,25 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
   const current = view.head;
 
   if (!state) {
+    let trusted: VerifiedHead | undefined;
+    if (deps.trustedHead !== undefined) {
+      trusted = verifyTrustedHead(deps.client, deps.trustedHead);
+      try {
+        const outcome = await proveExtension(client, trusted, current, view);
+        if (outcome.kind !== 'extends' && outcome.kind !== 'same') {
+          return keepEvidence(logName, deps, misbehaviour(outcome, trusted, current));
+        }
+      } catch (e) {
+        return failed(logName, deps, e, trusted, current);
+      }
+    }
     if (await store.compareAndSet(logName, 0, toStored(current, deps.clock))) {
-      return { status: 'initialized', current: summary(current), ...cosigned(current) };
+      return {
+        status: 'initialized',
+        ...(trusted ? { previous: summary(trusted) } : {}),
+        current: summary(current),
+        ...cosigned(current),
+      };
     }
     state = await loadVerified(logName, deps);
     if (!state) throw new TlogError('state/conflict', 'compare-and-set failed but no head is stored');
@@ -144,7 +166,20 @@ async function settle(
   throw new TlogError('state/conflict', `lost the compare-and-set race ${MAX_RACE_ROUNDS} times in a row`);
 }
 
-export interface VerifiedState extends StoredState {
+export /** The configured trusted head must verify with the pinned key; if not, the config is wrong. */
+function verifyTrustedHead(client: LogClient, signed: string): VerifiedHead {
+  try {
+    return client.verifyStoredHead(signed);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new TlogError(
+      'config/invalid',
+      `the configured trustedHead does not verify with the pinned key: ${why}`,
+    );
+  }
+}
+
+interface VerifiedState extends StoredState {
   readonly verified: VerifiedHead;
 }
 

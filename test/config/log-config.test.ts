@@ -202,7 +202,7 @@ describe('parseLogConfig: every rule names the log and the field', () => {
       'logs[2] ("rekor").publickey',
       'unknown field',
       'did you mean "publicKey"?',
-      'known fields: name, type, url, publicKey, origin, interval, witnesses, minWitnesses, timeoutMs',
+      'known fields: name, type, url, publicKey, origin, interval, witnesses, minWitnesses, timeoutMs, trustedHead',
     );
     assertConfigIssue(
       rekorWith({ intervall: '1m' }),
@@ -421,6 +421,14 @@ describe('parseLogConfig: every rule names the log and the field', () => {
     );
     assertConfigIssue(tilesWith({ minWitnesses: 1 }), at, 'from 0 to 0');
     assertConfigIssue(rekorWith({ minWitnesses: 0 }), 'logs[2] ("rekor").minWitnesses', 'only tiles');
+  });
+
+  it('trustedHead: the signed head text, kept as given', () => {
+    const head = 'rekor.test - 1\n5\nAAAA\n\n— rekor.test AAAA\n';
+    assert.equal(rekorWith({ trustedHead: head })().trustedHead, head);
+    for (const bad of [42, '', 'x'.repeat(20_000)]) {
+      assertConfigIssue(rekorWith({ trustedHead: bad }), 'logs[2] ("rekor").trustedHead', 'signed head');
+    }
   });
 
   it('timeoutMs: whole milliseconds from 100 to 600000', () => {

@@ -271,6 +271,47 @@ describe('tlog-monitor check (several logs from a config file)', () => {
   });
 });
 
+describe('tlog-monitor check with a configured trustedHead', () => {
+  it('proves the first head against it (initialized), and a log forked from it is caught', async () => {
+    for (const type of ['rekor-v1', 'ct'] as const) {
+      const log = await startTestLog({ type, initialSize: 9 });
+      try {
+        const trustedHead = log.signedHead();
+        log.append(4);
+        const dir = await mkdtemp(join(tmpdir(), 'tlog-trusted-'));
+        const entry = {
+          name: 't',
+          type,
+          url: log.url,
+          publicKey: log.publicKeyPem,
+          trustedHead,
+          ...(type === 'rekor-v1' ? { origin: log.keyName } : {}),
+        };
+        const cfg = join(dir, 'c.json');
+        await writeFile(cfg, JSON.stringify({ logs: [entry] }));
+        const run = (stateDir: string) =>
+          runCli(['check', '--config', cfg, '--state-dir', stateDir, '--json']);
+        const first = await run(dir);
+        assert.equal(first.code, 0, first.err);
+        assert.equal(first.results[0]?.status, 'initialized');
+        assert.deepEqual([first.results[0]?.previous?.size, first.results[0]?.current?.size], ['9', '13']);
+
+        // A fresh monitor whose trusted head the log contradicts: nothing is trusted on first use.
+        log.fork();
+        const fresh = await mkdtemp(join(tmpdir(), 'tlog-trusted-'));
+        await writeFile(cfg, JSON.stringify({ logs: [{ ...entry, trustedHead: log.signedHead() }] }));
+        log.reset();
+        const forked = await run(fresh);
+        assert.equal(forked.code, 1, `${type}: ${JSON.stringify(forked.results)}`);
+        assert.equal(forked.results[0]?.status, 'fork');
+        await assert.rejects(readFile(join(fresh, 't.json')), /ENOENT/, 'no head was stored');
+      } finally {
+        await log.close();
+      }
+    }
+  });
+});
+
 describe('tlog-monitor usage errors (exit 2, a message naming the problem)', () => {
   const cases: [string, string[], RegExp][] = [
     ['no command', [], /Usage:/],

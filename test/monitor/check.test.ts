@@ -431,3 +431,62 @@ describe('checkLog', () => {
     assert.match(r.message ?? '', /evidence NOT stored/);
   });
 });
+
+describe('checkLog with a configured trusted head (no trust on first use)', () => {
+  const withTrusted = async (trusted: VerifiedHead, size = 10) => {
+    const s = await setup(size);
+    const check = () =>
+      checkLog('log', { client: s.client, store: s.store, clock, trustedHead: trusted.signed });
+    return { ...s, check };
+  };
+
+  it('initializes only after proving the log consistent with the trusted head', async () => {
+    const tree = new ScriptedTree('A', 6);
+    const trusted = await tree.head();
+    // setup() builds its log from the same leaves, so the trusted head is the log's head.
+    const { check, store, calls } = await withTrusted(trusted, 6);
+    const r = await check();
+    assert.equal(r.status, 'initialized');
+    assert.equal(r.previous?.size, '6');
+    assert.equal(storedSize(store), '6');
+    assert.equal(calls.proof, 0, 'same head: nothing to prove');
+  });
+
+  it('proves growth from the trusted head before storing anything', async () => {
+    const trusted = await new ScriptedTree('A', 4).head();
+    const { check, store, calls } = await withTrusted(trusted, 10);
+    const r = await check();
+    assert.equal(r.status, 'initialized');
+    assert.deepEqual([r.previous?.size, r.current?.size], ['4', '10']);
+    assert.equal(calls.proof, 1);
+    assert.equal(storedSize(store), '10');
+  });
+
+  it('a log that forked from the trusted head is a fork with evidence, and nothing is stored', async () => {
+    const trusted = await new ScriptedTree('A', 10, 5).head();
+    const { check, store } = await withTrusted(trusted, 10);
+    const r = await check();
+    assert.equal(r.status, 'fork');
+    assert.equal(r.evidence?.previous, trusted.signed);
+    assert.equal(store.heads.size, 0);
+    assert.equal(store.evidence.length, 1);
+  });
+
+  it('a log whose history differs from the trusted head is inconsistent, and nothing is stored', async () => {
+    const trusted = await new ScriptedTree('A', 4, 5).head();
+    const { check, store } = await withTrusted(trusted, 10);
+    const r = await check();
+    assert.equal(r.status, 'inconsistent');
+    assert.equal(store.heads.size, 0);
+  });
+
+  it('a trusted head that does not verify with the pinned key is a monitor-error naming it', async () => {
+    const trusted = await new ScriptedTree('A', 4).head();
+    const forged = { ...trusted, signed: trusted.signed.replace('"ok"', '"no"') };
+    const { check, store } = await withTrusted(forged, 10);
+    const r = await check();
+    assert.equal(r.status, 'monitor-error');
+    assert.match(r.message ?? '', /trustedHead does not verify/);
+    assert.equal(store.heads.size, 0);
+  });
+});
