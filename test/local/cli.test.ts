@@ -64,6 +64,21 @@ for (const type of ['rekor-v1', 'ct'] as const) {
       await cli.expect('unchanged', 0);
     });
 
+    it('uses only the pinned key: it never asks the log for a key, only for heads and proofs', async () => {
+      const from = log.requests.length;
+      await fresh();
+      log.append(7);
+      await cli.expect('verified', 0);
+      const paths = log.requests.slice(from).map((raw) => new URL(raw, 'http://x.invalid').pathname);
+      assert.ok(paths.length >= 3, `requests seen: ${paths.join(', ')}`);
+      const allowed = type === 'rekor-v1' ? /\/api\/v1\/log(\/proof)?$/ : /\/ct\/v1\/get-sth(-consistency)?$/;
+      for (const p of paths) assert.match(p, allowed, `unexpected request ${p}`);
+      // A head signed by another key fails even though the log itself would vouch for that key.
+      log.badSignature();
+      await cli.expect('bad-signature', 1);
+      log.reset();
+    });
+
     it('fork: exit 1 with evidence, head kept, recovers when the log is honest again', async () => {
       await fresh();
       await expectForkCaught(cli, log);

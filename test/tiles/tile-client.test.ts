@@ -68,6 +68,8 @@ describe('tile client vs the tile log server (tiles, Ed25519, 2^17 + 1000 leaves
     assert.deepEqual([...new Set(tiles.map((p) => p.split('/')[2]))].sort(), ['0', '1', '2']);
     assert.ok(tiles.some((p) => p.includes('.p/')));
     assert.equal(c.tiles.stats.requests, tiles.length);
+    // Nothing but hash tiles is read for the proof: no key, no entries, no other endpoint.
+    assert.deepEqual(log.requests, tiles);
   });
 
   it('falls back to the full tile when a partial tile is gone', async () => {
@@ -181,6 +183,31 @@ describe('tile client vs the tile log server (tiles, Ed25519, 2^17 + 1000 leaves
       log.respondWith(kind, 'tile');
       await assert.rejects(c.fetchConsistencyProof(a, b), (e) => statusForError(e) === status, kind);
     }
+    log.reset();
+  });
+
+  it('a tile longer than the width the verified checkpoint implies is invalid-response', async () => {
+    // Widths come only from the verified tree size (c2sp.org/tlog-tiles): a tile answer with one
+    // hash more than that width is not trimmed and used, it is refused.
+    log.reset();
+    const inner = loopbackHttp();
+    const http: HttpClient = {
+      async get(url, o) {
+        const r = await inner.get(url, o);
+        if (!url.includes('/tile/')) return r;
+        const body = new Uint8Array(r.body.length + 32);
+        body.set(r.body);
+        return { ...r, body };
+      },
+    };
+    const c = clientFor(log, { http });
+    const a = c.verifyStoredHead(log.checkpoint());
+    log.append(10);
+    const b = c.verifyStoredHead(log.checkpoint());
+    await assert.rejects(
+      c.fetchConsistencyProof(a, b),
+      (e) => statusForError(e) === 'invalid-response' && /expected \d+ bytes/.test(String(e)),
+    );
     log.reset();
   });
 
