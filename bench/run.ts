@@ -1,7 +1,7 @@
 /**
  * Entry point of `npm run bench`: runs the core benchmarks and prints Markdown tables.
  *
- *   npm run bench                  full run (about a minute and a half on 2 cores)
+ *   npm run bench                  full run (54–62 s on 2 cores, see BENCHMARKS.md)
  *   npm run bench -- --quick       short samples, for checking that everything still runs
  *   npm run bench -- --json FILE   also write every result as JSON
  *

@@ -4,11 +4,9 @@
  * (c2sp.org/signed-note, "Verifier keys"). Both are parsed in full here, so a key that cannot
  * verify anything is refused when the configuration is read, not at the first check.
  */
-import { bytesEqual, fromBase64, fromHex, toHex } from '../bytes.ts';
+import { toHex } from '../bytes.ts';
 import { isTlogError } from '../errors.ts';
 import { type PublicKey, parsePemPublicKey } from '../keys/public-key.ts';
-import { c2spKeyHash, SIG_TYPE_COSIGNATURE_V1 } from '../note/key-hash.ts';
-import { isValidKeyName } from '../note/note.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
 import { parseVerifierKey } from '../note/vkey.ts';
 

@@ -2,10 +2,11 @@
  * The `tlog-monitor` command line (DESIGN.md, "CLI"):
  *
  *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
- *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--json]
- *   tlog-monitor watch  [--config FILE] [--state-dir DIR]
+ *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
+ *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
  *
- * Exit code: 0 all clean, 1 some log misbehaved, 2 some log could not be checked (or bad usage).
+ * USAGE below is the full help text. Exit code: 0 all clean, 1 some log misbehaved (outranks 2),
+ * 2 some log could not be checked, or bad usage.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
