@@ -1,6 +1,6 @@
 /**
- * Benchmark inputs decoded once from the shared real-world vectors (../shared/vectors, read at run
- * time through test/support/vectors.ts; nothing is copied into the repo). Decoding is done here so
+ * Benchmark inputs decoded once from the real-world vectors in test/vectors (read at run
+ * time through test/support/vectors.ts). Decoding is done here so
  * that the timed code only verifies.
  */
 import { fromBase64, fromHex } from '../lib/bytes.ts';

@@ -62,7 +62,7 @@ async function fetchCost(): Promise<string[]> {
     '| tree size before | jump | tiles fetched (partial) | bytes fetched | proof hashes | proof bytes | tile hashes used | bytes / proof bytes |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  // 547,662: a real Rekor v2 production size (shared/vectors); 115,474,666: Rome 2024h1; 2^30 + 12,345.
+  // 547,662: a real Rekor v2 production size (test/vectors); 115,474,666: Rome 2024h1; 2^30 + 12,345.
   for (const size1 of [547_662n, 115_474_666n, 2n ** 30n + 12_345n]) {
     for (const jump of [10n, 1_000n, 1_000_000n]) {
       const size2 = size1 + jump;

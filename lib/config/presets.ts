@@ -1,6 +1,6 @@
 /**
  * Built-in presets for Sigstore's public logs. The keys are pinned facts, copied as data from the
- * test vectors in shared/vectors, which cite sigstore/root-signing; test/config/presets.test.ts
+ * test vectors in test/vectors, which cite sigstore/root-signing; test/config/presets.test.ts
  * compares them with those files, so a changed byte fails the tests.
  *
  * A config file names a preset as `{ "preset": "sigstore-rekor" }`, optionally with overrides
@@ -23,9 +23,9 @@ export interface PresetEntry {
 export const PRESET_OVERRIDABLE_FIELDS = ['name', 'interval', 'timeoutMs'] as const;
 
 export const PRESETS = {
-  // Production Rekor v1. Key: shared/vectors/rekor/rekor.sigstore.dev.pub.pem, byte for byte, an
+  // Production Rekor v1. Key: test/vectors/rekor/rekor.sigstore.dev.pub.pem, byte for byte, an
   // exact copy of sigstore/root-signing targets/rekor.pub (commit 60cf2ce8); the same DER is
-  // `production["rekor.sigstore.dev (Rekor v1)"].publicKeyDERBase64` in shared/vectors/rekor/keys.json.
+  // `production["rekor.sigstore.dev (Rekor v1)"].publicKeyDERBase64` in test/vectors/rekor/keys.json.
   // LogID (SHA-256 of the DER) wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=.
   'sigstore-rekor': {
     name: 'sigstore-rekor',
@@ -39,7 +39,7 @@ export const PRESETS = {
     interval: DEFAULT_INTERVAL,
     description: 'Sigstore production Rekor v1 transparency log',
   },
-  // Sigstore's CT log for Fulcio certificates. Key: shared/vectors/ct/sigstore-ctlogs.json,
+  // Sigstore's CT log for Fulcio certificates. Key: test/vectors/ct/sigstore-ctlogs.json,
   // `logs[0].publicKeyDERBase64` (baseUrl https://ctfe.sigstore.dev/2022), from sigstore/root-signing
   // targets/trusted_root.json (commit 36800755), wrapped here as PEM.
   // LogID 3T0wasbHETJjGR4cmWc3AqJKXrjePK3/h4pygC8p7o4=.
@@ -57,7 +57,7 @@ export const PRESETS = {
   },
   // Sigstore's first CT log, still listed in the public-good trusted root but no longer issued to
   // (Fulcio moved to /2022). A frozen log must never change, so it is worth watching, but it is
-  // not in the default config. Key: shared/vectors/ct/sigstore-ctlogs.json,
+  // not in the default config. Key: test/vectors/ct/sigstore-ctlogs.json,
   // `logs[1].publicKeyDERBase64` (baseUrl https://ctfe.sigstore.dev/test), from
   // sigstore/root-signing targets/trusted_root.json (commit 36800755), wrapped here as PEM.
   // LogID CGCS8ChS/2hF0dFrJ4ScRWcYrBY9wzjSbea8IgY2b3I=.
@@ -73,7 +73,7 @@ export const PRESETS = {
     interval: DEFAULT_INTERVAL,
     description: 'Sigstore original CT log (retired from issuance; frozen)',
   },
-  // Production Rekor v2 (C2SP tlog-tiles), shard log2025-1. Key: shared/vectors/tiles/
+  // Production Rekor v2 (C2SP tlog-tiles), shard log2025-1. Key: test/vectors/tiles/
   // rekor-v2-checkpoints.json `keys["log2025-1.rekor.sigstore.dev (production)"].vkey` (from
   // transparency-dev/witness omniwitness/logs.yaml; its log ID is in sigstore/root-signing
   // targets/trusted_root.json). The key name is the checkpoint origin. The /api/v2 read prefix is

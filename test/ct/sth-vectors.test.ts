@@ -1,4 +1,4 @@
-/** Real RFC 6962 STHs (../shared/vectors/ct) verified with their logs' keys. */
+/** Real RFC 6962 STHs (test/vectors/ct) verified with their logs' keys. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromBase64, toBase64 } from '../../lib/bytes.ts';

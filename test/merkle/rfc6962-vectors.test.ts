@@ -14,7 +14,7 @@ import {
 import { referenceConsistencyProof, referenceInclusionProof } from '../support/merkle-reference.ts';
 import { b64, big, errorCodeOf, expectTlogError, hex, readVectorExact } from './helpers.ts';
 
-// transparency-dev/merkle reference tree, proofs and testdata probes (see shared/vectors/README.md).
+// transparency-dev/merkle reference tree, proofs and testdata probes (see test/vectors/README.md).
 const v = readVectorExact('merkle/rfc6962-reference.json');
 const leafHashes: Uint8Array[] = v.leafHashes.map(hex);
 const source = new MemoryHashSource(leafHashes);

@@ -1,4 +1,4 @@
-/** The parts of the shared vector files (../shared/vectors) that the note tests read. */
+/** The parts of the vector files (test/vectors) that the note tests read. */
 
 export interface GoNoteCase {
   desc: string;

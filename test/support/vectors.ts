@@ -1,8 +1,8 @@
-/** Reads the shared real-world test vectors from `<repo>/../shared/vectors` (never copied into the repo). */
+/** Reads the real-world test vectors kept in the repository under `test/vectors/` (provenance: test/vectors/README.md). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const VECTORS_ROOT = new URL('../../../shared/vectors/', import.meta.url);
+const VECTORS_ROOT = new URL('../vectors/', import.meta.url);
 
 /** Absolute filesystem path of a vector file, e.g. vectorPath('note/real-checkpoints.json'). */
 export function vectorPath(relPath: string): string {

@@ -1,5 +1,5 @@
 /**
- * Checkpoint signatures of tile logs against real vectors (shared/vectors/tiles, note/):
+ * Checkpoint signatures of tile logs against real vectors (test/vectors/tiles, note/):
  * Rekor v2 (Ed25519), Sunlight rome2024h1 (RFC6962NoteSignature, type 0x05) and real witness
  * cosignatures (cosignature/v1, type 0x04), positives and negatives, through the tile client's
  * head verification (signature, origin, witness policy).
