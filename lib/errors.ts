@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'response/malformed' // unparseable, wrong shape
   | 'response/mismatch' // unsigned fields disagree with the signed head, or other self-contradiction
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
+  // Identity scan (DESIGN.md, "Identity monitoring")
+  | 'scan/not-in-tree' // entries as served do not fold to the signed root: they are not in the tree
   // Configuration and local state
   | 'config/invalid'
   | 'state/corrupt'

@@ -1,0 +1,64 @@
+/**
+ * Which verified tree a scan cursor reads, and how its indices map to the log's API. Rekor v1
+ * (DESIGN.md, "Log types"): a cursor belongs to a shard; when the active shard is another one, the
+ * cursor's shard must be among the inactive shards, whose verified final head it is scanned up to.
+ * Rekor's entry API takes a global `logIndex`: the tree index plus the final sizes of the shards
+ * retired before (ScanTarget.indexOffset), known only from their verified final heads.
+ */
+import type { ScanTarget } from '../entries/entry-source.ts';
+import { TlogError } from '../errors.ts';
+import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
+
+export interface TargetResolver {
+  /** The tree of `shard` (the active head when it is the head's shard). */
+  targetFor(shard: string | undefined): Promise<ScanTarget & { readonly retired: boolean }>;
+}
+
+/** Resolves targets against the verified `head`; asks the log for its shards (once) only when needed. */
+export function targetResolver(client: LogClient, head: VerifiedHead): TargetResolver {
+  let view: Promise<LogView> | undefined;
+  const shards = () => {
+    view ??= client.fetchView();
+    return view;
+  };
+  return {
+    async targetFor(shard) {
+      const active = (shard ?? '') === (head.shard ?? '');
+      if (client.type !== 'rekor-v1') {
+        if (!active) throw shardMissing(shard, head, undefined);
+        return { head, retired: false };
+      }
+      const v = await shards();
+      const retiredHead = active ? undefined : v.inactiveShards?.find((s) => s.shard === shard);
+      if (!active && !retiredHead) throw shardMissing(shard, head, v);
+      const target = retiredHead ?? head;
+      return { head: target, indexOffset: indexOffset(v, target), retired: !active };
+    },
+  };
+}
+
+/** Sum of the final sizes of the shards retired before `target`'s shard (inactiveShards is oldest first). */
+function indexOffset(view: LogView, target: VerifiedHead): bigint {
+  if (view.unverifiedShards !== undefined && view.unverifiedShards.size > 0) {
+    const ids = [...view.unverifiedShards.keys()].join(', ');
+    throw new TlogError(
+      'response/shard-missing',
+      `cannot map shard ${target.shard ?? '(none)'}'s tree indices to global log indices: the final heads of inactive shards ${ids} do not verify with the pinned key, so their sizes are unknown`,
+    );
+  }
+  let offset = 0n;
+  for (const s of view.inactiveShards ?? []) {
+    if (s.shard === target.shard) return offset;
+    offset += s.size;
+  }
+  if ((view.head.shard ?? '') === (target.shard ?? '')) return offset;
+  throw shardMissing(target.shard, view.head, view);
+}
+
+function shardMissing(shard: string | undefined, head: VerifiedHead, view: LogView | undefined): TlogError {
+  const listed = (view?.inactiveShards ?? []).map((s) => s.shard).join(', ') || 'none';
+  return new TlogError(
+    'response/shard-missing',
+    `the scan cursor is on shard ${shard ?? '(none)'}, the verified head on shard ${head.shard ?? '(none)'}, and the cursor's shard is not among the log's inactive shards (listed: ${listed})`,
+  );
+}
