@@ -166,6 +166,8 @@ function cursorOf(range: CompactRange, shard: string | undefined): ScanCursor {
   return { next: range.end, range: range.nodes(), ...(shard !== undefined ? { shard } : {}) };
 }
 
-function minBig(...xs: bigint[]): bigint {
-  return xs.reduce((a, b) => (b < a ? b : a));
+function minBig(first: bigint, ...rest: bigint[]): bigint {
+  let min = first;
+  for (const x of rest) if (x < min) min = x;
+  return min;
 }
