@@ -9,6 +9,7 @@
  * 2 some log could not be checked, or bad usage.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfigFile } from '../config/config-file.ts';
 import { type LogConfig, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, parseLogConfig } from '../config/log-config.ts';
@@ -16,10 +17,17 @@ import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
-import type { StateStore } from '../monitor/state-store.ts';
 import { FileStateStore } from './file-state-store.ts';
 import { formatResult } from './format-result.ts';
 import { runChecks, watchLogs } from './run.ts';
+import { fileScanWiring, type ScanComponents } from './scan-wiring.ts';
+
+/**
+ * The entry source and matcher of each log with identities configured. Until lib/entries (one
+ * source per log type) and lib/identity (the `identities` config and matchers) are composed here,
+ * no log is scanned by default; tests pass their own.
+ */
+const NO_SCAN: ScanComponents = () => undefined;
 
 export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
 
@@ -65,7 +73,11 @@ const defaultIo: Io = {
   err: (l) => process.stderr.write(`${l}\n`),
 };
 
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = defaultIo,
+  scanComponents: ScanComponents = NO_SCAN,
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -81,7 +93,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
-    const { logs, store } = await loadTargets(command, values);
+    const { logs, stateFileFor } = await loadTargets(command, values);
+    const store = new FileStateStore({ fileFor: stateFileFor });
+    const scanFor = fileScanWiring(scanComponents, stateFileFor);
     const httpFor = (log: LogConfig) =>
       createHttpClient({
         fetch: globalThis.fetch,
@@ -90,7 +104,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       });
     const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
     if (command === 'check') {
-      const results = await runChecks(logs, { httpFor, store, clock: systemClock });
+      const results = await runChecks(logs, { httpFor, store, clock: systemClock, scanFor });
       results.forEach(print);
       return worstExitCode(results);
     }
@@ -98,7 +112,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     const signal = io.signal ?? stopSignal();
     return await watchLogs(
       logs,
-      { httpFor, store, clock: systemClock },
+      { httpFor, store, clock: systemClock, scanFor },
       { onResult: print, signal, iterations },
     );
   } catch (e) {
@@ -159,7 +173,7 @@ function parseTimeout(s: string): number {
 async function loadTargets(
   command: 'check' | 'watch',
   v: Values,
-): Promise<{ logs: LogConfig[]; store: StateStore }> {
+): Promise<{ logs: LogConfig[]; stateFileFor: (log: string) => string }> {
   const adHoc = v.type !== undefined || v.url !== undefined || v['public-key'] !== undefined;
   if (adHoc) {
     if (command !== 'check')
@@ -190,10 +204,8 @@ async function loadTargets(
       publicKey: publicKey.trim(),
       ...(v.origin !== undefined ? { origin: v.origin } : {}),
     };
-    return {
-      logs: [parseLogConfig(raw, 'command line')],
-      store: FileStateStore.singleFile(v.state as string),
-    };
+    const stateFile = v.state as string;
+    return { logs: [parseLogConfig(raw, 'command line')], stateFileFor: () => stateFile };
   }
   if (v.state !== undefined)
     throw new TlogError('config/invalid', '--state is for an ad-hoc check; with a config use --state-dir');
@@ -211,7 +223,7 @@ async function loadTargets(
     }
   }
   const dir = v['state-dir'] ?? config.stateDir ?? '.tlog-monitor-state';
-  return { logs, store: FileStateStore.directory(dir) };
+  return { logs, stateFileFor: (log) => join(dir, `${log}.json`) };
 }
 
 function defaultName(url: string): string {

@@ -1,5 +1,9 @@
 /** Human-readable one-line (plus message) rendering of a CheckResult for the terminal. */
+import { preview } from '../bytes.ts';
 import { type CheckResult, exitCodeFor } from '../monitor/check-result.ts';
+
+/** Most matches and skipped entries listed one per line; --json has them all. */
+const MAX_LISTED = 20;
 
 export function formatResult(r: CheckResult): string {
   const mark = ['ok  ', 'LIE ', 'FAIL'][exitCodeFor(r.status)];
@@ -15,5 +19,32 @@ export function formatResult(r: CheckResult): string {
   const lines = [`${mark} ${r.log}: ${r.status}${sizes}${rotation} (${r.durationMs} ms)`];
   if (r.message) lines.push(`     ${r.message}`);
   if (r.evidence) lines.push('     evidence kept; rerun with --json to print it');
+  lines.push(...scanLines(r));
   return lines.join('\n');
+}
+
+/** The identity scan: matches and skipped entries (their text comes from the log: shown escaped), progress. */
+function scanLines(r: CheckResult): string[] {
+  const lines: string[] = [];
+  const at = (x: { index: string; shard?: string }) =>
+    `entry ${x.index}${x.shard ? ` (shard ${x.shard})` : ''}`;
+  for (const m of (r.matches ?? []).slice(0, MAX_LISTED)) {
+    const values = m.values.map((v) => preview(v, 200)).join(', ');
+    lines.push(`     MATCH ${at(m)} ${m.entryType}: ${m.matcher} ${preview(m.rule, 200)} matched ${values}`);
+  }
+  for (const k of (r.skipped ?? []).slice(0, MAX_LISTED)) {
+    lines.push(`     skipped ${at(k)}: ${preview(k.reason, 200)}`);
+  }
+  const more =
+    Math.max(0, (r.matches?.length ?? 0) - MAX_LISTED) + Math.max(0, (r.skipped?.length ?? 0) - MAX_LISTED);
+  if (more > 0) lines.push(`     … ${more} more; rerun with --json to list them all`);
+  const s = r.scan;
+  if (s?.waitingFor !== undefined)
+    lines.push(`     identity scan waits for entry ${s.waitingFor} (tree size ${s.size})`);
+  else if (s && !s.complete) {
+    lines.push(
+      `     identity scan at entry ${s.next} of ${s.size} (${s.scanned} scanned this run; continues next check)`,
+    );
+  }
+  return lines;
 }

@@ -6,19 +6,25 @@ import { createLogClient } from '../logs/create-client.ts';
 import { checkLog } from '../monitor/check.ts';
 import { type CheckResult, exitCodeFor, worseExitCode } from '../monitor/check-result.ts';
 import type { StateStore } from '../monitor/state-store.ts';
+import { checkAndScan, type ScanWiring } from '../scan/check-and-scan.ts';
 
 export interface RunDeps {
   /** The bounded HTTP client for a log (its own timeout, if the config sets one). */
   readonly httpFor: (log: LogConfig) => HttpClient;
   readonly store: StateStore;
   readonly clock: Clock;
+  /** The identity scan of a log after its check (DESIGN.md, "Identity monitoring"); none when undefined. */
+  readonly scanFor?: (log: LogConfig, http: HttpClient) => ScanWiring | undefined;
 }
 
 /** Checks one log; a log whose client cannot be built yields a monitor-error result. */
 export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult> {
   let client: ReturnType<typeof createLogClient>;
+  let scan: ScanWiring | undefined;
   try {
-    client = createLogClient(log, deps.httpFor(log));
+    const http = deps.httpFor(log);
+    client = createLogClient(log, http);
+    scan = deps.scanFor?.(log, http);
   } catch (e) {
     return {
       log: log.name,
@@ -28,12 +34,13 @@ export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult
       errorCode: e instanceof TlogError ? e.code : 'internal',
     };
   }
-  return checkLog(log.name, {
+  const checkDeps = {
     client,
     store: deps.store,
     clock: deps.clock,
     ...(log.trustedHead !== undefined ? { trustedHead: log.trustedHead } : {}),
-  });
+  };
+  return scan ? checkAndScan(log.name, checkDeps, scan) : checkLog(log.name, checkDeps);
 }
 
 /** Checks every log once, concurrently; results come back in config order. */
