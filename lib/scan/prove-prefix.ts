@@ -43,7 +43,7 @@ export async function provePrefix(
     if (bytesEqual(root, head.rootHash)) return { proven: true };
     return {
       proven: false,
-      message: `the ${size} leaves fold to root ${toBase64(root)}, but the signed head of size ${size} has root ${toBase64(head.rootHash)}`,
+      message: `the leaves [0, ${size}) fold to root ${toBase64(root)}, but the signed head of size ${size} has root ${toBase64(head.rootHash)}`,
       errorCode: 'merkle/root-mismatch',
       root,
       proofs: [],
@@ -67,7 +67,7 @@ export async function provePrefix(
   }
   return {
     proven: false,
-    message: `the ${size} leaves fold to root ${toBase64(root)}, which the log's consistency proof ${size}→${head.size} does not tie to the signed root ${toBase64(head.rootHash)} (twice): ${last?.message}`,
+    message: `the leaves [0, ${size}) fold to root ${toBase64(root)}, which the log's consistency proof ${size}→${head.size} does not tie to the signed root ${toBase64(head.rootHash)} (twice): ${last?.message}`,
     errorCode: last?.code ?? 'merkle/root-mismatch',
     root,
     proofs,
