@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { configureHarness, FULL_CONFIG, QUICK_CONFIG, resultTable, sinkValue } from './harness.ts';
 import { merkleBenchmarks } from './merkle.bench.ts';
+import { scanBenchmarks } from './scan.bench.ts';
 import type { Section } from './section.ts';
 import { signatureBenchmarks } from './signatures.bench.ts';
 import { sigstoreBenchmarks } from './sigstore.bench.ts';
@@ -51,6 +52,7 @@ for (const make of [
   () => merkleBenchmarks(),
   () => signatureBenchmarks(quick ? 1 : 5),
   () => sigstoreBenchmarks(),
+  () => scanBenchmarks(quick),
 ]) {
   const section = await make();
   sections.push(section);
