@@ -64,18 +64,22 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
   for (;;) {
     if (at === undefined) {
       // No cursor yet: start at startIndex (default: the verified size, i.e. new entries only).
-      const start = deps.options.startIndex ?? head.size;
-      if (start > head.size) return { matches, skipped, scanned, size: head.size, complete: false };
-      const target = await targets.targetFor(head.shard);
+      const { shard, index: start } =
+        deps.options.startIndex === undefined
+          ? { shard: head.shard, index: head.size }
+          : await targets.locate(deps.options.startIndex);
+      const target = await targets.targetFor(shard);
+      const size = target.head.size;
+      if (start > size) return { matches, skipped, scanned, size, complete: false };
       // The range before `start` is the log's word until the first chunk's fold proves it.
-      const end = minBig(head.size, start + budget.chunkEntries, start + budget.maxEntries);
+      const end = minBig(size, start + budget.chunkEntries, start + budget.maxEntries);
       const first = await scanRange(deps, target, start, end);
-      const cursor = cursorOf(first.range, head.shard);
+      const cursor = cursorOf(first.range, shard);
       if (await deps.store.commitScan(log, 0, cursor, first.result.matches)) {
         matches.push(...first.result.matches);
         skipped.push(...first.result.skipped);
         scanned += first.result.end - first.result.start;
-        at = { version: 1, cursor: first.range, shard: head.shard };
+        at = { version: 1, cursor: first.range, shard };
       } else {
         at = await lostRace(++lost, log, deps, targets);
       }
@@ -95,11 +99,12 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
     });
     if (at.ahead) return outcome(true);
     if (next >= size) {
-      // A retired shard scanned to its final size: continue on the active shard from its start.
+      // A retired shard scanned to its final size: continue on the next shard from its start.
       if (!target.retired) return outcome(true);
-      const cursor = { next: 0n, range: [], ...(head.shard !== undefined ? { shard: head.shard } : {}) };
+      const shard = await targets.nextShard(at.shard);
+      const cursor = { next: 0n, range: [], ...(shard !== undefined ? { shard } : {}) };
       at = (await deps.store.commitScan(log, at.version, cursor, []))
-        ? { version: at.version + 1, cursor: CompactRange.empty(0n), shard: head.shard }
+        ? { version: at.version + 1, cursor: CompactRange.empty(0n), shard }
         : await lostRace(++lost, log, deps, targets);
       continue;
     }

@@ -12,6 +12,13 @@ import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
 export interface TargetResolver {
   /** The tree of `shard` (the active head when it is the head's shard). */
   targetFor(shard: string | undefined): Promise<ScanTarget & { readonly retired: boolean }>;
+  /**
+   * Where a configured startIndex lies: for Rekor v1 a global `logIndex` (as Rekor's API and
+   * rekor-monitor count), mapped to its shard and tree index; for other logs the tree index itself.
+   */
+  locate(index: bigint): Promise<{ readonly shard: string | undefined; readonly index: bigint }>;
+  /** The shard after a retired `shard`: the next retired one, or the verified head's. */
+  nextShard(shard: string | undefined): Promise<string | undefined>;
 }
 
 /** Resolves targets against the verified `head`; asks the log for its shards (once) only when needed. */
@@ -34,7 +41,37 @@ export function targetResolver(client: LogClient, head: VerifiedHead): TargetRes
       const target = retiredHead ?? head;
       return { head: target, indexOffset: indexOffset(v, target), retired: !active };
     },
+    async locate(index) {
+      if (client.type !== 'rekor-v1') return { shard: head.shard, index };
+      let offset = 0n;
+      for (const s of await shardsUpToHead(await shards(), head)) {
+        if (s.shard === head.shard || index < offset + s.size)
+          return { shard: s.shard, index: index - offset };
+        offset += s.size;
+      }
+      return { shard: head.shard, index: index - offset };
+    },
+    async nextShard(shard) {
+      if (client.type !== 'rekor-v1') return head.shard;
+      const order = await shardsUpToHead(await shards(), head);
+      const i = order.findIndex((s) => s.shard === shard);
+      return i >= 0 && i + 1 < order.length ? order[i + 1]?.shard : head.shard;
+    },
   };
+}
+
+/**
+ * The retired shards, oldest first, up to and including the verified head's shard (the log may
+ * have rotated again since the check: its newer shards are for the next check).
+ */
+async function shardsUpToHead(view: LogView, head: VerifiedHead): Promise<VerifiedHead[]> {
+  const order: VerifiedHead[] = [];
+  for (const s of view.inactiveShards ?? []) {
+    if (s.shard === head.shard) break;
+    order.push(s);
+  }
+  order.push(head);
+  return order;
 }
 
 /** Sum of the final sizes of the shards retired before `target`'s shard (inactiveShards is oldest first). */

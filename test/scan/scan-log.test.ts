@@ -187,4 +187,40 @@ describe('scanLog', () => {
     assert.equal(offsets.get('A'), 0n);
     assert.equal(offsets.get('B'), 25n, 'global indices of shard B start after shard A final size');
   });
+
+  it('a cursor two rotations behind goes through every retired shard in order, none skipped', async () => {
+    const s = scanSetup(10);
+    await s.scan();
+    s.tree().grow(10); // A ends at 20
+    s.rotate('B', 18);
+    s.rotate('C', 9);
+    const r = await s.scan();
+    assert.deepEqual(
+      r.matches.map((m) => `${m.shard}:${m.index}`),
+      ['A:17', 'B:7', 'B:17', 'C:7'],
+    );
+    const offsets = new Map(s.source.calls.map(([shard, , , offset]) => [shard, offset]));
+    assert.deepEqual([offsets.get('B'), offsets.get('C')], [20n, 38n]);
+    assert.equal(s.store.scans.get('log')?.cursor.shard, 'C');
+    assert.equal(cursorOf(s), 9n);
+  });
+
+  it('Rekor: startIndex is a global logIndex, which may lie in a retired shard', async () => {
+    const s = scanSetup(25, { startIndex: 15n });
+    s.rotate('B', 30);
+    // Global 15 is A:15; A has 25 entries, so B starts at global 25.
+    const r = await s.scan();
+    assert.deepEqual(
+      r.matches.map((m) => `${m.shard}:${m.index}`),
+      ['A:17', 'B:7', 'B:17', 'B:27'],
+    );
+    const t = scanSetup(25, { startIndex: 40n });
+    t.rotate('B', 30);
+    const inB = await t.scan();
+    assert.deepEqual(
+      inB.matches.map((m) => `${m.shard}:${m.index}`),
+      ['B:17', 'B:27'],
+      'global 40 is B:15',
+    );
+  });
 });
