@@ -4,6 +4,7 @@
  *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
  *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
  *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
+ *   and on check and watch: [--scan-max-entries N] [--scan-max-seconds S] (identity scan budget)
  *
  * USAGE below is the full help text. Exit code: 0 all clean, 1 some log misbehaved (outranks 2),
  * 2 some log could not be checked, or bad usage.
@@ -17,6 +18,7 @@ import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
+import type { ScanOptions } from '../scan/scan-options.ts';
 import { FileStateStore } from './file-state-store.ts';
 import { formatResult } from './format-result.ts';
 import { runChecks, watchLogs } from './run.ts';
@@ -54,6 +56,9 @@ Options:
   --timeout S        per-request timeout in seconds (default 10)
   --json             print one CheckResult JSON object per line
   --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
+  --scan-max-entries N   identity scan: most entries one check scans per log (default 200000);
+                         a backlog continues at the next check
+  --scan-max-seconds S   identity scan: most seconds one check scans per log (default 50)
   -h, --help         show this help
 
 Exit codes: 0 every log verified, unchanged or initialized; 1 a log misbehaved (inconsistent,
@@ -95,7 +100,7 @@ export async function main(
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
     const { logs, stateFileFor } = await loadTargets(command, values);
     const store = new FileStateStore({ fileFor: stateFileFor });
-    const scanFor = fileScanWiring(scanComponents, stateFileFor);
+    const scanFor = fileScanWiring(withBudget(scanComponents, scanBudgetFlags(values)), stateFileFor);
     const httpFor = (log: LogConfig) =>
       createHttpClient({
         fetch: globalThis.fetch,
@@ -139,6 +144,8 @@ function parse(argv: readonly string[]) {
       timeout: { type: 'string' },
       json: { type: 'boolean' },
       iterations: { type: 'string' },
+      'scan-max-entries': { type: 'string' },
+      'scan-max-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -157,6 +164,39 @@ function parse(argv: readonly string[]) {
 }
 
 type Values = ReturnType<typeof parse>['values'];
+
+/** --scan-max-entries and --scan-max-seconds, as ScanOptions fields. */
+function scanBudgetFlags(v: Values): Pick<ScanOptions, 'maxEntries' | 'maxMillis'> {
+  const entries = v['scan-max-entries'];
+  const seconds = v['scan-max-seconds'];
+  if (entries !== undefined && !/^[1-9][0-9]{0,9}$/.test(entries)) {
+    throw new TlogError(
+      'config/invalid',
+      `--scan-max-entries must be a positive whole number, got "${entries}"`,
+    );
+  }
+  if (seconds !== undefined && !/^[1-9][0-9]{0,5}$/.test(seconds)) {
+    throw new TlogError(
+      'config/invalid',
+      `--scan-max-seconds must be a positive whole number, got "${seconds}"`,
+    );
+  }
+  return {
+    ...(entries !== undefined ? { maxEntries: BigInt(entries) } : {}),
+    ...(seconds !== undefined ? { maxMillis: Number(seconds) * 1000 } : {}),
+  };
+}
+
+/** The flags' budget over each log's own scan options. */
+function withBudget(
+  components: ScanComponents,
+  budget: Pick<ScanOptions, 'maxEntries' | 'maxMillis'>,
+): ScanComponents {
+  return (log, http) => {
+    const c = components(log, http);
+    return c ? { ...c, options: { ...c.options, ...budget } } : undefined;
+  };
+}
 
 /** --timeout in seconds; the same range as a config file's timeoutMs. */
 function parseTimeout(s: string): number {

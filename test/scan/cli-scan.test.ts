@@ -58,11 +58,14 @@ class ScanCli {
     return () => ({ source: this.source, matcher: textMatcher(MATCHING, UNREADABLE), options: this.options });
   }
 
+  /** Extra command line flags. */
+  flags: string[] = [];
+
   async run(): Promise<Run> {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(
-      this.cli.args(),
+      [...this.cli.args(), ...this.flags],
       { out: (l) => out.push(l), err: (l) => err.push(l) },
       this.components,
     );
@@ -198,6 +201,24 @@ for (const type of ['rekor-v1', 'ct'] as const) {
       const delivered = at(await cli.delivered());
       assert.deepEqual(delivered, ending(7, 0, total, shard()));
       assert.equal(new Set(delivered).size, delivered.length, 'no match twice');
+    });
+
+    it('--scan-max-entries bounds one run; a bad value is refused', async () => {
+      const cli = await fresh({ startIndex: 0n, chunkEntries: 8 });
+      cli.flags = ['--scan-max-entries', '15'];
+      const r = await cli.expect('initialized', 0);
+      assert.equal(r.scan?.scanned, '15');
+      assert.equal(r.scan?.complete, false);
+      assert.equal(r.scan?.next, '15');
+      cli.flags = ['--scan-max-entries', '0'];
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main([...cli.cli.args(), ...cli.flags], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+      });
+      assert.equal(code, 2);
+      assert.match(err.join('\n'), /--scan-max-entries must be a positive whole number, got "0"/);
     });
 
     if (type === 'rekor-v1') {
