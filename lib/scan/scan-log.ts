@@ -79,6 +79,7 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
         matches.push(...first.result.matches);
         skipped.push(...first.result.skipped);
         scanned += first.result.end - first.result.start;
+        lost = 0;
         at = { version: 1, cursor: first.range, shard };
       } else {
         at = await lostRace(++lost, log, deps, targets);
@@ -116,6 +117,7 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
       matches.push(...chunk.result.matches);
       skipped.push(...chunk.result.skipped);
       scanned += end - next;
+      lost = 0;
       at = { version: at.version + 1, cursor: chunk.range, shard: at.shard };
     } else {
       at = await lostRace(++lost, log, deps, targets);
