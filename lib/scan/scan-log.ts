@@ -68,12 +68,12 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
         deps.options.startIndex === undefined
           ? { shard: head.shard, index: head.size }
           : await targets.locate(deps.options.startIndex);
-      const target = await targets.targetFor(shard);
-      const size = target.head.size;
+      const tree = await targets.treeFor(shard);
+      const size = tree.head.size;
       if (start > size) return { matches, skipped, scanned, size, complete: false };
       // The range before `start` is the log's word until the first chunk's fold proves it.
       const end = minBig(size, start + budget.chunkEntries, start + budget.maxEntries);
-      const first = await scanRange(deps, target, start, end);
+      const first = await scanRange(deps, await targets.targetFor(tree), start, end);
       const cursor = cursorOf(first.range, shard);
       if (await deps.store.commitScan(log, 0, cursor, first.result.matches)) {
         matches.push(...first.result.matches);
@@ -87,9 +87,9 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
       continue;
     }
 
-    const target = await targets.targetFor(at.shard);
+    const tree = await targets.treeFor(at.shard);
     const next = at.cursor.end;
-    const size = target.head.size;
+    const size = tree.head.size;
     const outcome = (complete: boolean): ScanOutcome => ({
       matches,
       skipped,
@@ -101,7 +101,7 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
     if (at.ahead) return outcome(true);
     if (next >= size) {
       // A retired shard scanned to its final size: continue on the next shard from its start.
-      if (!target.retired) return outcome(true);
+      if (!tree.retired) return outcome(true);
       const shard = await targets.nextShard(at.shard);
       const cursor = { next: 0n, range: [], ...(shard !== undefined ? { shard } : {}) };
       at = (await deps.store.commitScan(log, at.version, cursor, []))
@@ -112,7 +112,7 @@ export async function scanLog(log: string, head: VerifiedHead, deps: ScanDeps): 
     const remaining = budget.maxEntries - scanned;
     if (remaining <= 0n || deps.clock.now() >= deadline) return outcome(false);
     const end = minBig(size, next + budget.chunkEntries, next + remaining);
-    const chunk = await scanRange(deps, target, next, end, at.cursor);
+    const chunk = await scanRange(deps, await targets.targetFor(tree), next, end, at.cursor);
     if (await deps.store.commitScan(log, at.version, cursorOf(chunk.range, at.shard), chunk.result.matches)) {
       matches.push(...chunk.result.matches);
       skipped.push(...chunk.result.skipped);
@@ -156,10 +156,10 @@ async function loadPosition(
   } catch (e) {
     throw new TlogError('state/corrupt', `stored scan cursor of "${log}": ${(e as Error).message}`);
   }
-  const target = await targets.targetFor(c.shard);
+  const tree = await targets.treeFor(c.shard);
   // Proven by the run that stored it against a newer head than ours; ours cannot prove it.
-  if (cursor.end > target.head.size) return { version, cursor, shard: c.shard, ahead: true };
-  const verdict = await provePrefix(deps.client, target.head, cursor);
+  if (cursor.end > tree.head.size) return { version, cursor, shard: c.shard, ahead: true };
+  const verdict = await provePrefix(deps.client, tree.head, cursor);
   if (!verdict.proven) {
     throw new TlogError(
       'state/corrupt',

@@ -9,9 +9,17 @@ import type { ScanTarget } from '../entries/entry-source.ts';
 import { TlogError } from '../errors.ts';
 import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
 
+/** The verified tree of one shard: the verified head's, or a retired shard's final head. */
+export interface ShardTree {
+  readonly head: VerifiedHead;
+  readonly retired: boolean;
+}
+
 export interface TargetResolver {
-  /** The tree of `shard` (the active head when it is the head's shard). */
-  targetFor(shard: string | undefined): Promise<ScanTarget & { readonly retired: boolean }>;
+  /** The tree of `shard` (the verified head's when it is the head's shard). */
+  treeFor(shard: string | undefined): Promise<ShardTree>;
+  /** What an entry source reads: the tree, with Rekor's global index offset. */
+  targetFor(tree: ShardTree): Promise<ScanTarget>;
   /**
    * Where a configured startIndex lies: for Rekor v1 a global `logIndex` (as Rekor's API and
    * rekor-monitor count), mapped to its shard and tree index; for other logs the tree index itself.
@@ -21,7 +29,10 @@ export interface TargetResolver {
   nextShard(shard: string | undefined): Promise<string | undefined>;
 }
 
-/** Resolves targets against the verified `head`; asks the log for its shards (once) only when needed. */
+/**
+ * Resolves trees against the verified `head`. Asks the log for its shards (once) only when needed:
+ * for a retired shard, and for Rekor's index offset when entries are to be read.
+ */
 export function targetResolver(client: LogClient, head: VerifiedHead): TargetResolver {
   let view: Promise<LogView> | undefined;
   const shards = () => {
@@ -29,17 +40,16 @@ export function targetResolver(client: LogClient, head: VerifiedHead): TargetRes
     return view;
   };
   return {
-    async targetFor(shard) {
-      const active = (shard ?? '') === (head.shard ?? '');
-      if (client.type !== 'rekor-v1') {
-        if (!active) throw shardMissing(shard, head, undefined);
-        return { head, retired: false };
-      }
-      const v = await shards();
-      const retiredHead = active ? undefined : v.inactiveShards?.find((s) => s.shard === shard);
-      if (!active && !retiredHead) throw shardMissing(shard, head, v);
-      const target = retiredHead ?? head;
-      return { head: target, indexOffset: indexOffset(v, target), retired: !active };
+    async treeFor(shard) {
+      if ((shard ?? '') === (head.shard ?? '')) return { head, retired: false };
+      const v = client.type === 'rekor-v1' ? await shards() : undefined;
+      const retired = v?.inactiveShards?.find((s) => s.shard === shard);
+      if (!retired) throw shardMissing(shard, head, v);
+      return { head: retired, retired: true };
+    },
+    async targetFor(tree) {
+      if (client.type !== 'rekor-v1') return { head: tree.head };
+      return { head: tree.head, indexOffset: indexOffset(await shards(), tree.head) };
     },
     async locate(index) {
       if (client.type !== 'rekor-v1') return { shard: head.shard, index };

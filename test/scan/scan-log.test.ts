@@ -223,4 +223,15 @@ describe('scanLog', () => {
       'global 40 is B:15',
     );
   });
+
+  it('an idle run costs no request beyond the check (the shard list is asked only to read entries)', async () => {
+    const s = scanSetup(10);
+    await s.scan();
+    s.tree().grow(5);
+    await s.scan();
+    const before = { ...s.calls };
+    const idle = await s.scan();
+    assert.equal(idle.scanned, 0n);
+    assert.deepEqual(s.calls, before);
+  });
 });
