@@ -22,14 +22,7 @@ import type { ScanOptions } from '../scan/scan-options.ts';
 import { FileStateStore } from './file-state-store.ts';
 import { formatResult } from './format-result.ts';
 import { runChecks, watchLogs } from './run.ts';
-import { fileScanWiring, type ScanComponents } from './scan-wiring.ts';
-
-/**
- * The entry source and matcher of each log with identities configured. Until lib/entries (one
- * source per log type) and lib/identity (the `identities` config and matchers) are composed here,
- * no log is scanned by default; tests pass their own.
- */
-const NO_SCAN: ScanComponents = () => undefined;
+import { configuredScanComponents, fileScanWiring, type ScanComponents } from './scan-wiring.ts';
 
 export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
 
@@ -81,7 +74,8 @@ const defaultIo: Io = {
 export async function main(
   argv: readonly string[],
   io: Io = defaultIo,
-  scanComponents: ScanComponents = NO_SCAN,
+  /** Each log's entry source and matchers; by default from its `identities` config. */
+  scanComponents: ScanComponents = configuredScanComponents,
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
