@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Entry point: loads the TypeScript CLI through tsx's loader, then runs it.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../lib/local/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Entry point: runs the compiled CLI from dist/ (built by `npm ci` through `prepare`, or `npm run build`).
+let cli;
+try {
+  cli = await import('../dist/lib/local/cli.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('/dist/lib/local/cli.js')) throw e;
+  process.stderr.write('tlog-monitor: the CLI is not built (dist/ is missing); run `npm run build` first\n');
+  process.exit(2);
+}
+process.exitCode = await cli.main(process.argv.slice(2));
