@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 // Entry point: runs the compiled CLI from dist/ (built by `npm ci` through `prepare`, or `npm run build`).
+
+// A reader that stops early (`tlog-monitor status | head`) is not an error: stop writing, quietly.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 let cli;
 try {
   cli = await import('../dist/lib/local/cli.js');

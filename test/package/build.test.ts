@@ -4,7 +4,7 @@
  * construct, docs and LICENSE but no tests, benchmarks or CI scripts.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -41,6 +41,19 @@ describe('the built package', { timeout: 240_000 }, () => {
       env: plainEnv,
     });
     assert.match(help.stdout, /tlog-monitor status/);
+  });
+
+  it('a reader that stops early (`| head`) ends the CLI quietly, not with an EPIPE stack trace', async () => {
+    const child = spawn(process.execPath, ['bin/tlog-monitor.js', '--help'], { cwd: ROOT, env: plainEnv });
+    // Closed before the CLI has started (Node takes far longer to start than this takes to run).
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 
   it('the compiled files import JavaScript only, and never tsx', () => {
