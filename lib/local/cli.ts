@@ -29,8 +29,6 @@ import { loadTargets, type Targets } from './targets.ts';
 import { USAGE } from './usage.ts';
 import { packageVersion } from './version.ts';
 
-export { USAGE } from './usage.ts';
-
 export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
