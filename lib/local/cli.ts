@@ -23,6 +23,7 @@ import { formatResult } from './format-result.ts';
 import { printable } from './printable.ts';
 import { startMetricsServer } from './prometheus/metrics-server.ts';
 import { PrometheusMetrics } from './prometheus/prometheus-metrics.ts';
+import { recallFromState } from './prometheus/recall-from-state.ts';
 import { type RunDeps, runChecks, watchLogs } from './run.ts';
 import { runStatus } from './status/status-command.ts';
 import { loadTargets, type Targets } from './targets.ts';
@@ -104,6 +105,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 async function watch(targets: Targets, deps: RunDeps, values: Values, io: Io): Promise<number> {
   const port = values['metrics-port'] === undefined ? undefined : parsePort(values['metrics-port']);
   const prometheus = port === undefined ? undefined : new PrometheusMetrics(targets.logs, systemClock);
+  if (prometheus) await recallFromState(prometheus, targets.logs, targets.store);
   const server =
     prometheus && port !== undefined ? await startMetricsServer(prometheus.registry, port) : undefined;
   try {

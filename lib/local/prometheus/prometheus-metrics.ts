@@ -16,7 +16,9 @@
  *   log_index_verification_failure               counter: every check that was not clean
  *
  * Before a log's first clean check (or first growth) in this process, the "seconds since"
- * gauges count from the moment the log was registered: a monitor that never succeeds is seen.
+ * gauges count from what `recall` was told (the last clean check and the stored head's time,
+ * kept in the state files), else from the moment the log was registered: a monitor that never
+ * succeeds is seen, and a restart does not reset the count.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { LogConfig } from '../../config/log-config.ts';
@@ -33,6 +35,8 @@ export class PrometheusMetrics implements MetricsSink {
   /** Per log: ms since the epoch of the last clean check, and of the last growth seen. */
   readonly #lastClean = new Map<string, number>();
   readonly #lastGrowth = new Map<string, number>();
+  /** Logs with at least one check published by this process. */
+  readonly #checked = new Set<string>();
   readonly #treeSize: Gauge<'log'>;
   readonly #checks: Counter<'log' | 'status'>;
   readonly #misbehaviour: Counter<'log'>;
@@ -121,9 +125,26 @@ export class PrometheusMetrics implements MetricsSink {
     }
   }
 
+  /**
+   * What an earlier run saw (ISO 8601 times from the state files): the last clean check, and the
+   * last growth (when the stored head was stored). Ignored for a log that is not registered or
+   * that this process has already seen checked, and for a time that is unreadable or in the future.
+   */
+  recall(log: string, seen: { readonly lastCleanAt?: string; readonly lastGrowthAt?: string }): void {
+    if (!this.#lastClean.has(log) || this.#checked.has(log)) return;
+    const now = this.#clock.now();
+    const set = (times: Map<string, number>, iso: string | undefined) => {
+      const t = iso === undefined ? Number.NaN : Date.parse(iso);
+      if (Number.isFinite(t) && t <= now) times.set(log, t);
+    };
+    set(this.#lastClean, seen.lastCleanAt);
+    set(this.#lastGrowth, seen.lastGrowthAt);
+  }
+
   async publish(result: CheckResult, _extras: MetricExtras): Promise<void> {
     const log = result.log;
     const now = this.#clock.now();
+    this.#checked.add(log);
     this.#checks.inc({ log, status: result.status });
     this.#verificationTotal.inc({ log });
     if (!isClean(result.status)) this.#verificationFailure.inc({ log });

@@ -91,3 +91,30 @@ describe('PrometheusMetrics', () => {
     assert.equal(sample(await m.metrics(), 'tlog_monitor_identity_matches_total{log="rekor"}'), 2);
   });
 });
+
+describe('PrometheusMetrics.recall (what the state files remember across a restart)', () => {
+  it('counts from the recorded times until this process sees a check', async () => {
+    const clock = clockAt(Date.parse('2026-12-01T12:00:00Z'));
+    const m = new PrometheusMetrics([log], clock);
+    m.recall('rekor', { lastCleanAt: '2026-12-01T11:00:00Z', lastGrowthAt: '2026-12-01T06:00:00Z' });
+    let text = await m.metrics();
+    assert.equal(sample(text, 'tlog_monitor_seconds_since_verified_check{log="rekor"}'), 3600);
+    assert.equal(sample(text, 'tlog_monitor_seconds_since_growth{log="rekor"}'), 6 * 3600);
+    await m.publish(result({ status: 'unchanged', current: { size: '3', root: 'r' } }), {});
+    m.recall('rekor', { lastCleanAt: '2026-12-01T10:00:00Z' });
+    text = await m.metrics();
+    assert.equal(sample(text, 'tlog_monitor_seconds_since_verified_check{log="rekor"}'), 0);
+  });
+
+  it('ignores times in the future, unreadable times and unknown logs', async () => {
+    const clock = clockAt(Date.parse('2026-12-01T12:00:00Z'));
+    const m = new PrometheusMetrics([log], clock);
+    m.recall('rekor', { lastCleanAt: '2026-12-02T00:00:00Z', lastGrowthAt: 'yesterday' });
+    m.recall('other', { lastCleanAt: '2026-12-01T00:00:00Z' });
+    clock.advance(5_000);
+    const text = await m.metrics();
+    assert.equal(sample(text, 'tlog_monitor_seconds_since_verified_check{log="rekor"}'), 5);
+    assert.equal(sample(text, 'tlog_monitor_seconds_since_growth{log="rekor"}'), 5);
+    assert.equal(sample(text, 'tlog_monitor_seconds_since_verified_check{log="other"}'), undefined);
+  });
+});
