@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
   // Identity scan (DESIGN.md, "Identity monitoring")
   | 'scan/not-in-tree' // entries as served do not fold to the signed root: they are not in the tree
-  // Configuration and local state
+  // Command line, configuration and local state
+  | 'usage/invalid' // a command line the CLI cannot run (unknown option, missing value, wrong command)
   | 'config/invalid'
   | 'state/corrupt'
   | 'state/conflict'

@@ -13,6 +13,8 @@ export interface RunDeps {
   readonly httpFor: (log: LogConfig) => HttpClient;
   readonly store: StateStore;
   readonly clock: Clock;
+  /** While a check runs longer than `everyMs`, a line saying so every `everyMs`. */
+  readonly progress?: { readonly everyMs: number; readonly report: (line: string) => void };
   /** The identity scan of a log after its check (DESIGN.md, "Identity monitoring"); none when undefined. */
   readonly scanFor?: (log: LogConfig, http: HttpClient) => ScanWiring | undefined;
 }
@@ -30,6 +32,7 @@ export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult
       log: log.name,
       status: 'monitor-error',
       durationMs: 0,
+      checkedAt: new Date(deps.clock.now()).toISOString(),
       message: (e as Error).message,
       errorCode: e instanceof TlogError ? e.code : 'internal',
     };
@@ -40,7 +43,23 @@ export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult
     clock: deps.clock,
     ...(log.trustedHead !== undefined ? { trustedHead: log.trustedHead } : {}),
   };
-  return scan ? checkAndScan(log.name, checkDeps, scan) : checkLog(log.name, checkDeps);
+  const stopProgress = deps.progress ? reportProgress(log.name, deps.progress, deps.clock) : () => {};
+  try {
+    return await (scan ? checkAndScan(log.name, checkDeps, scan) : checkLog(log.name, checkDeps));
+  } finally {
+    stopProgress();
+  }
+}
+
+/** Says every `everyMs` that the check of `log` is still running; returns the function that stops it. */
+function reportProgress(log: string, progress: NonNullable<RunDeps['progress']>, clock: Clock): () => void {
+  const started = clock.now();
+  const timer = setInterval(() => {
+    const seconds = Math.round((clock.now() - started) / 1000);
+    progress.report(`${new Date(clock.now()).toISOString()} ${log}: still checking (${seconds} s so far)`);
+  }, progress.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Checks every log once, concurrently; results come back in config order. */
@@ -49,7 +68,8 @@ export function runChecks(logs: readonly LogConfig[], deps: RunDeps): Promise<Ch
 }
 
 export interface WatchOptions {
-  readonly onResult: (r: CheckResult) => void;
+  /** Receives each result; when it returns a promise, the log's next check waits for it. */
+  readonly onResult: (r: CheckResult) => unknown;
   readonly signal: AbortSignal;
   /** Stop after this many checks of each log (for tests and cron-like use); default: forever. */
   readonly iterations?: number;
@@ -73,7 +93,7 @@ export async function watchLogs(
         const started = deps.clock.now();
         const result = await runOne(log, deps);
         worst = worseExitCode(worst, exitCodeFor(result.status));
-        options.onResult(result);
+        await options.onResult(result);
         if (options.iterations !== undefined && i + 1 >= options.iterations) return;
         await sleepUntil(started + log.intervalMs, deps.clock, options.signal);
       }
