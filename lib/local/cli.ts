@@ -27,7 +27,7 @@ import { startMetricsServer } from './prometheus/metrics-server.ts';
 import { PrometheusMetrics } from './prometheus/prometheus-metrics.ts';
 import { recallFromState } from './prometheus/recall-from-state.ts';
 import { type RunDeps, runChecks, watchLogs } from './run.ts';
-import { configuredScanComponents, fileScanWiring, type ScanComponents } from './scan-wiring.ts';
+import { fileScanWiring, type ScanComponents } from './scan-wiring.ts';
 import { runStatus } from './status/status-command.ts';
 import { loadTargets, type Targets } from './targets.ts';
 import { USAGE } from './usage.ts';
@@ -52,8 +52,12 @@ const defaultIo: Io = {
 export async function main(
   argv: readonly string[],
   io: Io = defaultIo,
-  /** Each log's entry source and matchers for the identity scan; by default from its `identities` config. */
-  scanComponents: ScanComponents = configuredScanComponents,
+  /**
+   * Each log's entry source and matchers for the identity scan. Until the entry sources
+   * (lib/entries) and the `identities` config with its matchers (lib/identity) are composed here,
+   * no log is scanned unless a caller passes its own.
+   */
+  scanComponents: ScanComponents = () => undefined,
 ): Promise<number> {
   // Known before parsing, so that even a bad command line is reported as JSON when asked.
   const json = argv.includes('--json');
