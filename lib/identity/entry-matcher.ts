@@ -15,6 +15,7 @@
  * that matched. An entry that cannot be read is `skipped` with the reason; match never throws.
  */
 import { createHash } from 'node:crypto';
+import { preview } from '../bytes.ts';
 import type { EntryFormat, ReceivedEntry } from '../entries/received-entry.ts';
 import { isTlogError, TlogError } from '../errors.ts';
 import { compileAnchored } from './anchored-regex.ts';
@@ -102,7 +103,11 @@ class CompiledMatcher implements EntryMatcher {
       }
       return { matches };
     } catch (e) {
-      return { skipped: isTlogError(e) ? e.message : `unexpected error reading the entry: ${String(e)}` };
+      return {
+        skipped: isTlogError(e)
+          ? e.message
+          : `unexpected error reading the entry: ${preview(String(e), 200)}`,
+      };
     }
   }
 

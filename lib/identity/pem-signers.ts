@@ -2,6 +2,7 @@
  * Signers from PEM text (RFC 7468): a certificate with the certificates after it as its chain, or
  * a bare public key. Rekor v1 stores every verifier this way, base64-encoded once more in the body.
  */
+import { preview } from '../bytes.ts';
 import { readCertificate } from './certificate.ts';
 import { readWhole, TAG } from './der-text.ts';
 import type { Signer } from './signer.ts';
@@ -30,12 +31,11 @@ export function signersFromPem(text: string, path: string): Signer[] {
     if (label.length === 0 || label.length > 40) unreadable(`${path}: malformed PEM BEGIN line`);
     const endLine = `-----END ${label}-----`;
     const end = text.indexOf(endLine, labelEnd + 5);
-    if (end < 0) unreadable(`${path}: PEM block ${JSON.stringify(label)} has no END line`);
+    if (end < 0) unreadable(`${path}: PEM block ${preview(label)} has no END line`);
     const der = new Uint8Array(Buffer.from(text.slice(labelEnd + 5, end), 'base64'));
     if (label === 'CERTIFICATE') certs.push(der);
     else if (label === 'PUBLIC KEY') signers.push(keySigner(der, path));
-    else
-      unreadable(`${path}: PEM block ${JSON.stringify(label)} is not read (only CERTIFICATE and PUBLIC KEY)`);
+    else unreadable(`${path}: PEM block ${preview(label)} is not read (only CERTIFICATE and PUBLIC KEY)`);
     at = end + endLine.length;
   }
   const [leaf, ...chain] = certs;

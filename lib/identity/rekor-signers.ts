@@ -81,7 +81,7 @@ function readEntryJson(leaf: Uint8Array): { kind: unknown; apiVersion: unknown; 
   try {
     body = JSON.parse(Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString('utf8'));
   } catch (e) {
-    unreadable(`entry is not JSON: ${(e as Error).message.slice(0, 120)}`);
+    unreadable(`entry is not JSON: ${preview((e as Error).message, 120)}`);
   }
   if (!isObject(body)) unreadable('entry is not a JSON object');
   return { kind: body.kind, apiVersion: body.apiVersion, spec: body.spec };
