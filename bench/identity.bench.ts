@@ -137,11 +137,32 @@ export function identityBenchmarks(): Section {
       options: { note: 'asn1-schema over asn1js' },
     },
   ]);
+  const cpu = [
+    cpuLine('Rekor v1 leaf hash + fold hash + match', pipeline('rekor-v1', v1), v1.length),
+    cpuLine('CT x509 leaf hash + fold hash + match', pipeline('ct', ct), ct.length),
+  ];
   return {
     title: 'Identity matching (lib/identity)',
     lines: [
       'Per entry. "No rule matches" is a config with certIdentities (with and without issuers), subjects, fingerprints and oidMatchers that none of the entries satisfy.',
+      'CPU time per entry (process.cpuUsage over about half a second, all threads of the process: less sensitive than wall time to other load on the machine):',
+      ...cpu,
     ],
     results,
   };
+}
+
+/** CPU microseconds per entry over about 500 ms of calls, and the entries per second of CPU it implies. */
+function cpuLine(name: string, fn: () => unknown, opsPerCall: number): string {
+  for (let i = 0; i < 200; i++) fn(); // warm-up
+  const start = process.cpuUsage();
+  const wallStart = process.hrtime.bigint();
+  let calls = 0;
+  while (Number(process.hrtime.bigint() - wallStart) < 500e6) {
+    fn();
+    calls++;
+  }
+  const used = process.cpuUsage(start);
+  const us = (used.user + used.system) / (calls * opsPerCall);
+  return `- ${name}: ${us.toFixed(1)} µs of CPU per entry, ${Math.round(1e6 / us).toLocaleString('en-US')} entries per CPU-second`;
 }
