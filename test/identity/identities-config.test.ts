@@ -103,6 +103,16 @@ describe('identities config', () => {
     );
   });
 
+  it('refuses the catastrophic-backtracking shape (a+)+, which a crafted SAN could make run for ever', () => {
+    assertConfigIssue(parse({ subjects: ['(a+)+b'] }), `${AT}.subjects[0]`, 'exponential time');
+    assertConfigIssue(
+      parse({ certIdentities: [{ certSubject: '(.*?)*@example\\.com' }] }),
+      `${AT}.certIdentities[0].certSubject`,
+      'exponential time',
+    );
+    parse({ subjects: ['(\\w+\\.)*example\\.com', '(a\\+)+', '(.*\\.)?example\\.com'] })();
+  });
+
   it('refuses a regex that would escape its anchors', () => {
     assertConfigIssue(
       parse({ subjects: ['alice@example\\.com)|(.*'] }),
