@@ -5,7 +5,7 @@
  * when scanning a log; a second row has a rule that matches every entry (the rare case).
  *
  * Beside it: what parsing one Fulcio certificate costs with maintained libraries, which is why the
- * matchers locate fields with the project's DER reader and decode only what a rule needs.
+ * matchers locate fields by offsets (lib/identity/der-text.ts) and decode only what a rule needs.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -20,6 +20,7 @@ import { rekorV1Signers } from '../lib/identity/rekor-signers.ts';
 import { readVector } from '../test/support/vectors.ts';
 import { rekorV1ProductionEntries, rekorV2Entries } from './fixtures.ts';
 import { type BenchResult, benchGroup } from './harness.ts';
+import { loadPeculiarX509 } from './peculiar-x509.ts';
 import type { Section } from './section.ts';
 
 /** Every kind of rule, none matching the vector entries. */
@@ -42,7 +43,8 @@ function entries(leaves: readonly Uint8Array[], unsigned?: Uint8Array): Received
   return leaves.map((leaf, i) => ({ index: BigInt(i), leaf, ...(unsigned ? { unsigned } : {}) }));
 }
 
-export function identityBenchmarks(): Section {
+export async function identityBenchmarks(): Promise<Section> {
+  const x509 = await loadPeculiarX509();
   const v1 = entries(rekorV1ProductionEntries().map((e) => e.body));
   const v2 = entries(rekorV2Entries().map((e) => e.body));
   const icarus = readVector('ct/proofs.json').inclusion[0];
@@ -130,6 +132,13 @@ export function identityBenchmarks(): Section {
       name: 'Fulcio cert: node:crypto X509Certificate + SANs',
       fn: () => new X509Certificate(fulcioDer).subjectAltName?.length,
       options: { note: 'OpenSSL' },
+    },
+    {
+      name: 'Fulcio cert: @peculiar/x509 X509Certificate + SANs',
+      fn: () =>
+        new x509.X509Certificate(fulcioDer).getExtension(x509.SubjectAlternativeNameExtension)?.names.items
+          .length,
+      options: { note: 'with a Reflect metadata shim (bench/peculiar-x509.ts)' },
     },
     {
       name: 'Fulcio cert: @peculiar/asn1-x509 Certificate',
