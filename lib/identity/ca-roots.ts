@@ -16,7 +16,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { bytesEqual } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
-import { LIMITS } from './unreadable.ts';
 
 /** The certificates of a PEM bundle; throws (with the block number) when one does not parse. */
 export function parseCaBundle(pem: string): X509Certificate[] {
@@ -50,7 +49,6 @@ export class CaRoots {
     return this.chainsUp(
       cert,
       chain.map(parse).filter((c) => c !== undefined),
-      0,
     );
   }
 
@@ -59,13 +57,22 @@ export class CaRoots {
     if (this.anchorKeyHashes.some((h) => bytesEqual(h, issuerKeyHash))) return true;
     const certs = chain.map(parse).filter((c) => c !== undefined);
     const ca = certs.find((c) => c.ca && bytesEqual(keyHash(c), issuerKeyHash));
-    return ca !== undefined && this.chainsUp(ca, certs, 0);
+    return ca !== undefined && this.chainsUp(ca, certs);
   }
 
-  private chainsUp(cert: X509Certificate, pool: readonly X509Certificate[], depth: number): boolean {
-    if (this.anchors.some((anchor) => issuedBy(cert, anchor))) return true;
-    if (depth >= LIMITS.maxChainCerts) return false;
-    return pool.some((next) => next !== cert && issuedBy(cert, next) && this.chainsUp(next, pool, depth + 1));
+  /**
+   * Depth-first search over verified "issued by" links, each certificate explored once: a pool of
+   * certificates that issue one another (one name, one key) costs at most pool² signature checks,
+   * not one per path.
+   */
+  private chainsUp(start: X509Certificate, pool: readonly X509Certificate[]): boolean {
+    const explored = new Set<X509Certificate>();
+    const visit = (cert: X509Certificate): boolean => {
+      if (this.anchors.some((anchor) => issuedBy(cert, anchor))) return true;
+      explored.add(cert);
+      return pool.some((next) => !explored.has(next) && issuedBy(cert, next) && visit(next));
+    };
+    return visit(start);
   }
 }
 

@@ -3,6 +3,7 @@
  * returns a verdict, and an entry over a cap is `skipped` with the cap named (unreadable.ts LIMITS).
  */
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { EntryFormat, ReceivedEntry } from '../../lib/entries/received-entry.ts';
@@ -171,6 +172,36 @@ describe('hostile entries', () => {
     assert.deepEqual(matchers[0]?.match('rekor-v1', { index: 0n, leaf: dsse }), {
       skipped: `spec.signatures: more than ${LIMITS.maxSigners} signers`,
     });
+  });
+
+  it('a chain of certificates that all issue each other is searched once per certificate, not once per path', () => {
+    // Six CA certificates with one name and one key: each verifies as the issuer of every other, so a
+    // search that explores paths rather than certificates makes about 5^10 signature checks.
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const loop = Array.from({ length: 6 }, () => mintCertificate({ commonName: 'Loop CA', ca: true, keys }));
+    const leaf = mintCertificate({
+      commonName: 'x',
+      dnsNames: ['x.example'],
+      issuer: loop[0] as (typeof loop)[0],
+    });
+    const entry: ReceivedEntry = {
+      index: 0n,
+      leaf: ctLeaf({ x509: leaf.der }),
+      unsigned: ctExtraData(loop.map((c) => c.der)),
+    };
+    const matcher = createEntryMatcher({ subjects: ['x\\.example'], caRoots: ca.pem });
+    const verify = X509Certificate.prototype.verify;
+    let calls = 0;
+    X509Certificate.prototype.verify = function (this: X509Certificate, key) {
+      calls++;
+      return calls > 1000 ? false : verify.call(this, key);
+    };
+    try {
+      assert.deepEqual(matcher.match('ct', entry), { matches: [] });
+    } finally {
+      X509Certificate.prototype.verify = verify;
+    }
+    assert.ok(calls <= 7 * 7, `${calls} signature checks for 7 certificates`);
   });
 
   it('a hostile chain in extra_data makes a certificate not under caRoots, never a crash', () => {

@@ -45,12 +45,14 @@ export interface MintOptions {
   readonly ca?: boolean;
   /** Issuer; self-signed when absent. */
   readonly issuer?: MintedCert;
+  /** The subject's key pair; a new P-256 pair when absent. */
+  readonly keys?: { readonly privateKey: KeyObject; readonly publicKey: KeyObject };
 }
 
 let serial = 1;
 
 export function mintCertificate(o: MintOptions): MintedCert {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey, publicKey } = o.keys ?? generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
   const sigAlg = new AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.2' }); // ecdsa-with-SHA256
   const exts: Extension[] = [];
