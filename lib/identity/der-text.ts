@@ -3,8 +3,8 @@
  * types X.509 names and Fulcio extensions use.
  *
  * It allocates no byte views while walking: lib/keys/der.ts's readDer makes two subarrays per
- * element, about 1 µs each time, and a Fulcio certificate has over 100 elements (BENCHMARKS.md,
- * "Identity matching"). Views are made only for the few values a rule reads.
+ * element, which cost about 1 µs per element, and a Fulcio certificate has over 100 elements
+ * (BENCHMARKS.md, "Identity matching"). Views are made only for the few values a rule reads.
  */
 import { unreadable } from './unreadable.ts';
 
