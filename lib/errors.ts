@@ -34,6 +34,9 @@ export type ErrorCode =
   | 'response/malformed' // unparseable, wrong shape
   | 'response/mismatch' // unsigned fields disagree with the signed head, or other self-contradiction
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
+  // Signed timestamps (RFC 6962 §3.5; checkpoint timestamps likewise)
+  | 'timestamp/future' // signed further ahead of the monitor's clock than the allowed skew
+  | 'timestamp/backwards' // a newer head signed earlier than the verified one
   // Configuration and local state
   | 'config/invalid'
   | 'state/corrupt'

@@ -14,6 +14,20 @@ export interface StoredHead {
   readonly origin: string;
   readonly shard?: string;
   readonly verifiedAt: string; // ISO 8601
+  /**
+   * Rekor v1 shard memory: the last verified head of every other shard this log was seen on
+   * (a shard that comes back, or is listed again, must be consistent with it). Each `signed` is
+   * re-verified whenever it is read back.
+   */
+  readonly retiredShards?: readonly RememberedShard[];
+}
+
+/** The last verified head of a shard the log is no longer on. */
+export interface RememberedShard {
+  readonly shard: string;
+  readonly signed: string;
+  readonly size: string; // decimal
+  readonly root: string; // base64
 }
 
 export interface StoredState {
@@ -31,4 +45,20 @@ export interface StateStore {
   compareAndSet(log: string, expectedVersion: number, head: StoredHead): Promise<boolean>;
   /** Keeps misbehaviour evidence; it never expires and never replaces the head. */
   recordEvidence(log: string, result: CheckResult): Promise<void>;
+}
+
+/**
+ * Checks the shape of stored shard memory (JSON read back from a store); throws Error naming
+ * the first bad field. The heads themselves are re-verified by the check (shard-memory.ts).
+ */
+export function parseRememberedShards(v: unknown): RememberedShard[] {
+  if (!Array.isArray(v)) throw new Error('not an array');
+  return v.map((r, i) => {
+    const o = r as Record<string, unknown> | null;
+    for (const f of ['shard', 'signed', 'size', 'root'] as const) {
+      if (typeof o?.[f] !== 'string') throw new Error(`[${i}].${f} must be a string`);
+    }
+    const { shard, signed, size, root } = o as Record<string, string>;
+    return { shard, signed, size, root } as RememberedShard;
+  });
 }

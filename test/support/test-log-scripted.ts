@@ -5,7 +5,13 @@
  */
 import { toBase64 } from '../../lib/bytes.ts';
 import { TlogError } from '../../lib/errors.ts';
-import type { LogClient, LogView, ReceivedProof, VerifiedHead } from '../../lib/logs/log-client.ts';
+import type {
+  LogClient,
+  LogView,
+  ReceivedProof,
+  RetiredShard,
+  VerifiedHead,
+} from '../../lib/logs/log-client.ts';
 import { consistencyProof, MemoryHashSource, treeRoot } from '../../lib/merkle/index.ts';
 
 /** A tree whose heads are "signed" as JSON with a marker, so tests can forge or break signatures. */
@@ -73,4 +79,21 @@ export function scriptedClient(trees: Map<string, ScriptedTree>, script: Script)
     verifyStoredHead: verifyFake,
   };
   return { client, calls, honestProof };
+}
+
+/** A retired shard as a Rekor view lists it, whose final head is `head` (already "verified"). */
+export function retired(head: VerifiedHead): RetiredShard {
+  return { shard: head.shard ?? '', size: head.size, rootHash: head.rootHash, verify: () => head };
+}
+
+/** A retired shard listed with a final head that does not verify: `verify()` throws `error`. */
+export function unverifiable(shard: string, size: bigint, rootHash: Uint8Array, error: Error): RetiredShard {
+  return {
+    shard,
+    size,
+    rootHash,
+    verify: () => {
+      throw error;
+    },
+  };
 }

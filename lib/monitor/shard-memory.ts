@@ -1,0 +1,136 @@
+/**
+ * Rekor v1 shard memory (issue 10, item 3): the monitor keeps the last verified head of every
+ * shard the log was on, so a shard that comes back as the active one, or a retired shard listed
+ * with another final head, must be consistent with what was verified before. Without it, a log
+ * could rotate to a new shard, then re-activate the old one over a shorter, different history.
+ */
+import { bytesEqual, preview, toBase64 } from '../bytes.ts';
+import { TlogError } from '../errors.ts';
+import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
+import { type Misbehaviour, proveExtension, provePrefix } from './prove-extension.ts';
+import type { RememberedShard, StoredHead } from './state-store.ts';
+
+/** Remembered heads by shard (tree ID), each re-verified with the pinned key. */
+export type ShardMemory = ReadonlyMap<string, VerifiedHead>;
+
+/** Re-verifies the remembered heads of a stored head: stored state is never trusted as-is. */
+export function verifyMemory(logName: string, stored: StoredHead, client: LogClient): ShardMemory {
+  const memory = new Map<string, VerifiedHead>();
+  for (const r of stored.retiredShards ?? []) {
+    const corrupt = (why: string): never => {
+      throw new TlogError(
+        'state/corrupt',
+        `remembered head of shard ${preview(r.shard)} of "${logName}": ${why}`,
+      );
+    };
+    let head: VerifiedHead;
+    try {
+      head = client.verifyStoredHead(r.signed);
+    } catch (e) {
+      return corrupt(`no longer verifies with the pinned key: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (head.shard !== r.shard || head.size.toString() !== r.size || toBase64(head.rootHash) !== r.root) {
+      corrupt(
+        `stored as size ${r.size} root ${r.root}, but its signed head says shard ${preview(head.shard ?? '')} size ${head.size} root ${toBase64(head.rootHash)}`,
+      );
+    }
+    if (r.shard === stored.shard || memory.has(r.shard))
+      corrupt('listed twice, or as the stored head’s own shard');
+    memory.set(r.shard, head);
+  }
+  return memory;
+}
+
+/** A remembered head and the signed head of the log that contradicts it. */
+export interface MemoryContradiction {
+  readonly remembered: VerifiedHead;
+  readonly head: VerifiedHead;
+  readonly outcome: Misbehaviour;
+}
+
+/**
+ * Checks the log's view against the memory: its active head, if that is on a remembered shard
+ * (a shard that came back), and each remembered shard it lists as retired. A listed shard whose
+ * size and root are as remembered is not verified again (nothing new is claimed); any other is
+ * verified with the pinned key and proven consistent with the remembered head.
+ */
+export async function contradictsMemory(
+  client: LogClient,
+  memory: ShardMemory,
+  view: LogView,
+): Promise<MemoryContradiction | undefined> {
+  const back = view.head.shard !== undefined ? memory.get(view.head.shard) : undefined;
+  if (back) {
+    const outcome = await judge(client, back, view.head, 'active again');
+    if (outcome) return { remembered: back, head: view.head, outcome };
+  }
+  for (const listed of view.retiredShards ?? []) {
+    const remembered = memory.get(listed.shard);
+    if (!remembered) continue;
+    if (listed.size === remembered.size && bytesEqual(listed.rootHash, remembered.rootHash)) continue;
+    const head = listed.verify();
+    const outcome = await judge(client, remembered, head, 'listed as retired');
+    if (outcome) return { remembered, head, outcome };
+  }
+  return undefined;
+}
+
+/** `head` (on the remembered head's shard) must extend the remembered head, or equal it. */
+async function judge(
+  client: LogClient,
+  remembered: VerifiedHead,
+  head: VerifiedHead,
+  how: string,
+): Promise<Misbehaviour | undefined> {
+  const where = `shard ${preview(remembered.shard ?? '')}, ${how}, against the head of size ${remembered.size} verified on it before`;
+  if (head.size >= remembered.size) {
+    const o = await proveExtension(client, remembered, head, { head });
+    if (o.kind === 'same' || o.kind === 'extends') return undefined;
+    return { ...o, message: `${o.message} (${where})` };
+  }
+  const p = await provePrefix(client, head, remembered);
+  const smaller = `its validly signed head of size ${head.size} is smaller`;
+  switch (p.kind) {
+    case 'prefix':
+      return { kind: 'rollback', message: `rollback: ${where}: ${smaller}` };
+    case 'unprovable':
+      return {
+        kind: 'rollback',
+        message: `rollback: ${where}: ${smaller}, and ${p.message}`,
+        errorCode: p.errorCode,
+      };
+    case 'not-prefix':
+      return {
+        kind: 'fork',
+        message: `fork: ${where}: ${smaller} and not a prefix of it: ${p.message}`,
+        errorCode: p.errorCode,
+        proof: p.proof,
+        ...(p.other ? { other: p.other } : {}),
+      };
+  }
+}
+
+/**
+ * The memory to store with `next` when it replaces `previous`: moving to another shard
+ * remembers the one left (its proven final head when known), and the shard of `next` itself
+ * is no longer "retired".
+ */
+export function memoryAfter(
+  memory: ShardMemory,
+  previous: VerifiedHead,
+  next: VerifiedHead,
+  retiredFinal?: VerifiedHead,
+): RememberedShard[] | undefined {
+  const out = new Map(memory);
+  if (previous.shard !== undefined && previous.shard !== next.shard) {
+    out.set(previous.shard, retiredFinal?.shard === previous.shard ? retiredFinal : previous);
+  }
+  if (next.shard !== undefined) out.delete(next.shard);
+  if (out.size === 0) return undefined;
+  return [...out.values()].map((h) => ({
+    shard: h.shard ?? '',
+    signed: h.storable ?? h.signed,
+    size: h.size.toString(),
+    root: toBase64(h.rootHash),
+  }));
+}
