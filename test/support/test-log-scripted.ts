@@ -29,15 +29,17 @@ export class ScriptedTree {
     for (let i = start; i < start + n; i++)
       this.source.appendData(new TextEncoder().encode(`${this.shard}/${this.salt}/${i}`));
   }
-  async head(size = this.source.size): Promise<VerifiedHead> {
+  /** A "signed" head of this tree at `size`, with a signed timestamp (ms) if one is given. */
+  async head(size = this.source.size, timestamp?: bigint): Promise<VerifiedHead> {
     const rootHash = await treeRoot(size, this.source);
     const signed = JSON.stringify({
       sig: 'ok',
       shard: this.shard,
       size: size.toString(),
       root: toBase64(rootHash),
+      ...(timestamp !== undefined ? { ts: timestamp.toString() } : {}),
     });
-    return { size, rootHash, signed, origin: `test - ${this.shard}`, shard: this.shard };
+    return verifyFake(signed);
   }
 }
 
@@ -51,6 +53,7 @@ export function verifyFake(signed: string): VerifiedHead {
     signed,
     origin: `test - ${o.shard}`,
     shard: o.shard,
+    ...(o.ts !== undefined ? { timestamp: BigInt(o.ts) } : {}),
   };
 }
 
