@@ -95,18 +95,11 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
   const previous = state.verified;
   try {
     // A shard the log was on before (Rekor v1) must still be consistent with what was verified.
-    const contradiction = await contradictsMemory(client, state.memory, view);
-    if (contradiction) {
-      const { remembered, head, outcome } = contradiction;
-      return keepEvidence(
-        logName,
-        deps,
-        misbehaviour(outcome, remembered, head, { storedHead: previous.signed }),
-      );
-    }
+    const memory = state.memory;
+    let contradiction = await contradictsMemory(client, memory, view);
     // A smaller head on the same shard: proven a prefix, and then maybe a lagging replica.
     let extraEvidence: Readonly<Record<string, string>> | undefined;
-    if (sameShard(previous, current) && current.size < previous.size) {
+    if (!contradiction && sameShard(previous, current) && current.size < previous.size) {
       const verdict = await judgeSmallerHead(client, previous, current, () => fetchCurrentView(deps));
       if (verdict.kind === 'misbehaviour') {
         return keepEvidence(
@@ -117,6 +110,15 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
       }
       view = verdict.view;
       extraEvidence = { firstAnswer: current.signed };
+      contradiction = await contradictsMemory(client, memory, view);
+    }
+    if (contradiction) {
+      const { remembered, head, outcome } = contradiction;
+      return keepEvidence(
+        logName,
+        deps,
+        misbehaviour(outcome, remembered, head, { storedHead: previous.signed }),
+      );
     }
     return await settle(logName, deps, state, view, extraEvidence);
   } catch (e) {
