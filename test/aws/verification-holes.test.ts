@@ -11,7 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { SCHEDULED_EVENT, useHarness } from './harness.ts';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { logKey } from '../../lib/aws/dynamodb-store.ts';
+import { isTlogError } from '../../lib/errors.ts';
+import { LOG_NAME, SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 const YEAR_MS = 365 * 24 * 3_600_000;
 
@@ -129,5 +132,30 @@ describe('monitor Lambda on moto: a padded Rekor head and shard memory in Dynamo
     assert.equal((await h.messages()).length, 1);
     h.log.reset();
     assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'unchanged');
+  });
+
+  it('a HEAD item whose shard memory is not valid JSON of the expected shape is state/corrupt', async () => {
+    const head = await h.head();
+    assert.ok(head);
+    for (const bad of ['not json', '[{"shard":"1"}]', '{}']) {
+      await h.clients.dynamo.send(
+        new UpdateItemCommand({
+          TableName: h.stack.tableName,
+          Key: { pk: { S: logKey(LOG_NAME) }, sk: { S: 'HEAD' } },
+          UpdateExpression: 'SET retiredShards = :m',
+          ExpressionAttributeValues: { ':m': { S: bad } },
+        }),
+      );
+      await assert.rejects(h.store.load(LOG_NAME), (e: unknown) => isTlogError(e, 'state/corrupt'));
+    }
+    await h.clients.dynamo.send(
+      new UpdateItemCommand({
+        TableName: h.stack.tableName,
+        Key: { pk: { S: logKey(LOG_NAME) }, sk: { S: 'HEAD' } },
+        UpdateExpression: 'SET retiredShards = :m',
+        ExpressionAttributeValues: { ':m': { S: JSON.stringify(head.head.retiredShards) } },
+      }),
+    );
+    assert.deepEqual(await h.head(), head);
   });
 });
