@@ -5,7 +5,7 @@
  * the result; every lie is still caught; a configured origin is enforced exactly.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRecordedRekor } from '../support/recorded-rekor.ts';
@@ -83,6 +83,19 @@ describe('rekor-v1 signing as rekor.local, served at 127.0.0.1, no origin config
     assert.ok(fork.evidence?.previous && fork.evidence.current);
     log.reset();
     log.renameSigner('rekor.local');
+  });
+
+  it('a head padded with 90 unsigned 5 KB signature lines is stored with its verified line only', async () => {
+    log.reset();
+    log.padSignatures(90, 5000);
+    const cli = await cliFor();
+    await cli.expect('initialized', 0);
+    const head = JSON.parse(await readFile(cli.stateFile, 'utf8')).logs.test.head;
+    assert.ok(head.signed.length < 1000, `stored ${head.signed.length} characters`);
+    log.append(2);
+    await cli.expect('verified', 0);
+    log.reset();
+    await cli.expect('unchanged', 0);
   });
 
   it('a head on a tree ID that is neither the active shard nor a known inactive one is refused', async () => {
