@@ -168,8 +168,10 @@ async function settle(
   if (outcome.kind !== 'extends' && outcome.kind !== 'same') {
     return keepEvidence(logName, deps, misbehaviour(outcome, previous, current, extraEvidence));
   }
-  // Same key, same shard, consistent tree, another signer host (Rekor v1 without a pinned origin).
-  const renamed = sameShard(previous, current) && previous.origin !== current.origin;
+  // Same key, same shard, consistent tree, another signer host in the signed origin (Rekor v1
+  // without a pinned origin; other log types have a fixed origin).
+  const renamed =
+    current.shard !== undefined && sameShard(previous, current) && previous.origin !== current.origin;
   const status: CheckStatus = outcome.kind === 'same' ? 'unchanged' : 'verified';
   const base: Outcome = {
     status,
