@@ -19,7 +19,13 @@ import {
 } from './check-result.ts';
 import { statusForError } from './classify-error.ts';
 import { type Misbehaviour, type ProofOutcome, proveExtension } from './prove-extension.ts';
-import { contradictsMemory, memoryAfter, type ShardMemory, verifyMemory } from './shard-memory.ts';
+import {
+  contradictsMemory,
+  firstMemory,
+  memoryAfter,
+  type ShardMemory,
+  verifyMemory,
+} from './shard-memory.ts';
 import { refuseFutureHead, signedEarlier } from './signed-time.ts';
 import { judgeSmallerHead } from './smaller-head.ts';
 import type { StateStore, StoredHead, StoredState } from './state-store.ts';
@@ -79,7 +85,7 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
         return failed(logName, deps, e, trusted, current);
       }
     }
-    if (await store.compareAndSet(logName, 0, toStored(current, deps.clock))) {
+    if (await store.compareAndSet(logName, 0, toStored(current, deps.clock, firstMemory(view)))) {
       return {
         status: 'initialized',
         ...(trusted ? { previous: summary(trusted) } : {}),

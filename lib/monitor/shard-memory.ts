@@ -1,8 +1,9 @@
 /**
  * Rekor v1 shard memory (issue 10, item 3): the monitor keeps the last verified head of every
- * shard the log was on, so a shard that comes back as the active one, or a retired shard listed
- * with another final head, must be consistent with what was verified before. Without it, a log
- * could rotate to a new shard, then re-activate the old one over a shorter, different history.
+ * shard it has seen (the shards the log was on, and the retired shards listed, verified once,
+ * when it first stored a head), so a shard that comes back as the active one, or a retired shard
+ * listed with another final head, must be consistent with what was verified before. Without it,
+ * a log could rotate to a new shard, then re-activate the old one over a shorter, other history.
  */
 import { bytesEqual, preview, toBase64 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
@@ -126,8 +127,29 @@ export function memoryAfter(
     out.set(previous.shard, retiredFinal?.shard === previous.shard ? retiredFinal : previous);
   }
   if (next.shard !== undefined) out.delete(next.shard);
-  if (out.size === 0) return undefined;
-  return [...out.values()].map((h) => ({
+  return remembered([...out.values()]);
+}
+
+/**
+ * The memory to store with a first head: every retired shard the log lists whose final head
+ * verifies with the pinned key (verified once, here). A shard signed by another key (retired
+ * before a key rotation) or otherwise unverifiable is not remembered, and costs nothing later.
+ */
+export function firstMemory(view: LogView): RememberedShard[] | undefined {
+  const heads: VerifiedHead[] = [];
+  for (const listed of view.retiredShards ?? []) {
+    try {
+      heads.push(listed.verify());
+    } catch {
+      // Not signed by the pinned key, or self-contradicting: nothing verified to remember.
+    }
+  }
+  return remembered(heads);
+}
+
+function remembered(heads: readonly VerifiedHead[]): RememberedShard[] | undefined {
+  if (heads.length === 0) return undefined;
+  return heads.map((h) => ({
     shard: h.shard ?? '',
     signed: h.storable ?? h.signed,
     size: h.size.toString(),

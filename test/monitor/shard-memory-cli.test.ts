@@ -88,3 +88,29 @@ describe('Rekor v1 shard memory through the CLI', () => {
     await cli.expect('unchanged', 0);
   });
 });
+
+describe('Rekor v1 shard memory from the first check', () => {
+  it('retired shards listed when the monitor starts are remembered; one listed later with a rewritten root: exit 1', async () => {
+    const log = await startTestLog({ type: 'rekor-v1', initialSize: 9 });
+    try {
+      const retiredShard = log.treeId;
+      log.rotateShard();
+      log.append(4);
+      const cli = await AdHocCli.create({ type: 'rekor-v1', url: log.url, keyText: log.publicKeyPem });
+      await cli.expect('initialized', 0);
+      const head = JSON.parse(await readFile(cli.stateFile, 'utf8')).logs.test.head;
+      assert.deepEqual(
+        head.retiredShards.map((s: { shard: string; size: string }) => [s.shard, s.size]),
+        [[retiredShard, '9']],
+      );
+      log.rewriteRetiredShard();
+      const r = await cli.expect('fork', 1);
+      assert.equal(r.previous?.shard, retiredShard);
+      log.reset();
+      log.append(1);
+      await cli.expect('verified', 0);
+    } finally {
+      await log.close();
+    }
+  });
+});
