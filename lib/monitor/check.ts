@@ -19,13 +19,7 @@ import {
 } from './check-result.ts';
 import { statusForError } from './classify-error.ts';
 import { type Misbehaviour, type ProofOutcome, proveExtension } from './prove-extension.ts';
-import {
-  contradictsMemory,
-  firstMemory,
-  memoryAfter,
-  type ShardMemory,
-  verifyMemory,
-} from './shard-memory.ts';
+import { contradictsMemory, firstMemory, loadMemory, memoryAfter, type ShardMemory } from './shard-memory.ts';
 import { refuseFutureHead, signedEarlier } from './signed-time.ts';
 import { judgeSmallerHead } from './smaller-head.ts';
 import type { StateStore, StoredHead, StoredState } from './state-store.ts';
@@ -263,7 +257,7 @@ export async function loadVerified(
       `stored head of "${logName}" says size ${state.head.size} root ${state.head.root}, but its signed head says size ${verified.size} root ${toBase64(verified.rootHash)}`,
     );
   }
-  return { ...state, verified, memory: verifyMemory(logName, state.head, deps.client) };
+  return { ...state, verified, memory: loadMemory(logName, state.head, deps.client) };
 }
 
 function sameShard(a: VerifiedHead, b: VerifiedHead): boolean {

@@ -4,19 +4,34 @@
  * when it first stored a head), so a shard that comes back as the active one, or a retired shard
  * listed with another final head, must be consistent with what was verified before. Without it,
  * a log could rotate to a new shard, then re-activate the old one over a shorter, other history.
+ *
+ * Remembered heads are read back as stored and re-verified with the pinned key only when a check
+ * relies on one (a remembered shard listed exactly as remembered asks for nothing), so a long
+ * memory costs no signature verifications per check (issue 10, item 11).
  */
-import { bytesEqual, preview, toBase64 } from '../bytes.ts';
+import { bytesEqual, fromBase64, preview, toBase64 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
 import { type Misbehaviour, proveExtension, provePrefix } from './prove-extension.ts';
 import type { RememberedShard, StoredHead } from './state-store.ts';
 
-/** Remembered heads by shard (tree ID), each re-verified with the pinned key. */
-export type ShardMemory = ReadonlyMap<string, VerifiedHead>;
+/** A remembered head: as stored, and its signed head verified on demand (memoized). */
+export interface RememberedHead {
+  readonly stored: RememberedShard;
+  readonly size: bigint;
+  readonly rootHash: Uint8Array;
+  /** Re-verifies the stored signed head; throws TlogError 'state/corrupt' if it no longer matches. */
+  verify(): VerifiedHead;
+}
 
-/** Re-verifies the remembered heads of a stored head: stored state is never trusted as-is. */
-export function verifyMemory(logName: string, stored: StoredHead, client: LogClient): ShardMemory {
-  const memory = new Map<string, VerifiedHead>();
+/** Remembered heads by shard (tree ID). */
+export type ShardMemory = ReadonlyMap<string, RememberedHead>;
+
+const SIZE_RE = /^(?:0|[1-9][0-9]{0,19})$/;
+
+/** Reads back the remembered heads of a stored head (their shape now, their signatures when used). */
+export function loadMemory(logName: string, stored: StoredHead, client: LogClient): ShardMemory {
+  const memory = new Map<string, RememberedHead>();
   for (const r of stored.retiredShards ?? []) {
     const corrupt = (why: string): never => {
       throw new TlogError(
@@ -24,20 +39,40 @@ export function verifyMemory(logName: string, stored: StoredHead, client: LogCli
         `remembered head of shard ${preview(r.shard)} of "${logName}": ${why}`,
       );
     };
-    let head: VerifiedHead;
-    try {
-      head = client.verifyStoredHead(r.signed);
-    } catch (e) {
-      return corrupt(`no longer verifies with the pinned key: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (head.shard !== r.shard || head.size.toString() !== r.size || toBase64(head.rootHash) !== r.root) {
-      corrupt(
-        `stored as size ${r.size} root ${r.root}, but its signed head says shard ${preview(head.shard ?? '')} size ${head.size} root ${toBase64(head.rootHash)}`,
-      );
-    }
     if (r.shard === stored.shard || memory.has(r.shard))
       corrupt('listed twice, or as the stored head’s own shard');
-    memory.set(r.shard, head);
+    if (!SIZE_RE.test(r.size)) corrupt(`size ${preview(r.size)} is not a decimal number`);
+    let rootHash: Uint8Array;
+    try {
+      rootHash = fromBase64(r.root, 'state/corrupt');
+    } catch {
+      return corrupt(`root ${preview(r.root)} is not base64`);
+    }
+    if (rootHash.length !== 32) corrupt(`root has ${rootHash.length} bytes, expected 32`);
+    let verified: VerifiedHead | undefined;
+    memory.set(r.shard, {
+      stored: r,
+      size: BigInt(r.size),
+      rootHash,
+      verify: () => {
+        if (verified) return verified;
+        let head: VerifiedHead;
+        try {
+          head = client.verifyStoredHead(r.signed);
+        } catch (e) {
+          return corrupt(
+            `no longer verifies with the pinned key: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
+        if (head.shard !== r.shard || head.size.toString() !== r.size || toBase64(head.rootHash) !== r.root) {
+          corrupt(
+            `stored as size ${r.size} root ${r.root}, but its signed head says shard ${preview(head.shard ?? '')} size ${head.size} root ${toBase64(head.rootHash)}`,
+          );
+        }
+        verified = head;
+        return head;
+      },
+    });
   }
   return memory;
 }
@@ -52,8 +87,8 @@ export interface MemoryContradiction {
 /**
  * Checks the log's view against the memory: its active head, if that is on a remembered shard
  * (a shard that came back), and each remembered shard it lists as retired. A listed shard whose
- * size and root are as remembered is not verified again (nothing new is claimed); any other is
- * verified with the pinned key and proven consistent with the remembered head.
+ * size and root are as remembered is not verified (nothing new is claimed); any other is
+ * verified with the pinned key, and so is the remembered head, and it must be consistent with it.
  */
 export async function contradictsMemory(
   client: LogClient,
@@ -62,13 +97,15 @@ export async function contradictsMemory(
 ): Promise<MemoryContradiction | undefined> {
   const back = view.head.shard !== undefined ? memory.get(view.head.shard) : undefined;
   if (back) {
-    const outcome = await judge(client, back, view.head, 'active again');
-    if (outcome) return { remembered: back, head: view.head, outcome };
+    const remembered = back.verify();
+    const outcome = await judge(client, remembered, view.head, 'active again');
+    if (outcome) return { remembered, head: view.head, outcome };
   }
   for (const listed of view.retiredShards ?? []) {
-    const remembered = memory.get(listed.shard);
-    if (!remembered) continue;
-    if (listed.size === remembered.size && bytesEqual(listed.rootHash, remembered.rootHash)) continue;
+    const known = memory.get(listed.shard);
+    if (!known) continue;
+    if (listed.size === known.size && bytesEqual(listed.rootHash, known.rootHash)) continue;
+    const remembered = known.verify();
     const head = listed.verify();
     const outcome = await judge(client, remembered, head, 'listed as retired');
     if (outcome) return { remembered, head, outcome };
@@ -114,7 +151,7 @@ async function judge(
 /**
  * The memory to store with `next` when it replaces `previous`: moving to another shard
  * remembers the one left (its proven final head when known), and the shard of `next` itself
- * is no longer "retired".
+ * is no longer "retired". Other remembered heads are kept as stored.
  */
 export function memoryAfter(
   memory: ShardMemory,
@@ -122,12 +159,12 @@ export function memoryAfter(
   next: VerifiedHead,
   retiredFinal?: VerifiedHead,
 ): RememberedShard[] | undefined {
-  const out = new Map(memory);
+  const out = new Map([...memory].map(([shard, r]) => [shard, r.stored]));
   if (previous.shard !== undefined && previous.shard !== next.shard) {
-    out.set(previous.shard, retiredFinal?.shard === previous.shard ? retiredFinal : previous);
+    out.set(previous.shard, remembered(retiredFinal?.shard === previous.shard ? retiredFinal : previous));
   }
   if (next.shard !== undefined) out.delete(next.shard);
-  return remembered([...out.values()]);
+  return out.size > 0 ? [...out.values()] : undefined;
 }
 
 /**
@@ -136,23 +173,22 @@ export function memoryAfter(
  * before a key rotation) or otherwise unverifiable is not remembered, and costs nothing later.
  */
 export function firstMemory(view: LogView): RememberedShard[] | undefined {
-  const heads: VerifiedHead[] = [];
+  const heads: RememberedShard[] = [];
   for (const listed of view.retiredShards ?? []) {
     try {
-      heads.push(listed.verify());
+      heads.push(remembered(listed.verify()));
     } catch {
       // Not signed by the pinned key, or self-contradicting: nothing verified to remember.
     }
   }
-  return remembered(heads);
+  return heads.length > 0 ? heads : undefined;
 }
 
-function remembered(heads: readonly VerifiedHead[]): RememberedShard[] | undefined {
-  if (heads.length === 0) return undefined;
-  return heads.map((h) => ({
+function remembered(h: VerifiedHead): RememberedShard {
+  return {
     shard: h.shard ?? '',
     signed: h.storable ?? h.signed,
     size: h.size.toString(),
     root: toBase64(h.rootHash),
-  }));
+  };
 }
