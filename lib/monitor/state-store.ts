@@ -7,7 +7,7 @@ import type { CheckResult } from './check-result.ts';
 
 /** The last verified head of one log, as stored. */
 export interface StoredHead {
-  /** The signed head exactly as received from the log; re-verified whenever it is read back. */
+  /** The signed head as received (a note keeps only its verified signature lines); re-verified whenever it is read back. */
   readonly signed: string;
   readonly size: string; // decimal
   readonly root: string; // base64
@@ -17,7 +17,7 @@ export interface StoredHead {
   /**
    * Rekor v1 shard memory: the last verified head of every other shard this log was seen on
    * (a shard that comes back, or is listed again, must be consistent with it). Each `signed` is
-   * re-verified whenever it is read back.
+   * re-verified with the pinned key before a check relies on it.
    */
   readonly retiredShards?: readonly RememberedShard[];
 }
