@@ -150,25 +150,33 @@ export async function provePrefix(
 ): Promise<PrefixOutcome> {
   // The empty tree is a prefix of every tree; its root was checked when its head was verified.
   if (smaller.size === 0n) return { kind: 'prefix' };
+  // Asked twice: a proof damaged in transit, or a request that failed once, is not yet a verdict.
   const proofs: ReceivedProof[] = [];
   let error: TlogError | undefined;
+  let fetchError: TlogError | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     let proof: ReceivedProof;
     try {
       proof = await client.fetchConsistencyProof(smaller, larger);
     } catch (e) {
       if (!(e instanceof TlogError)) throw e;
-      return {
-        kind: 'unprovable',
-        message: `the log gave no proof that size ${smaller.size} is a prefix of size ${larger.size}: ${e.message}`,
-        errorCode: e.code,
-      };
+      fetchError = e;
+      continue;
     }
     proofs.push(proof);
     error = consistencyError(smaller, larger, proof);
     if (!error) return { kind: 'prefix' };
   }
-  const [first, second] = proofs as [ReceivedProof, ReceivedProof];
+  const [first, second] = proofs;
+  if (first === undefined || second === undefined) {
+    // Not two answers to judge: at least one request failed.
+    const why = fetchError as TlogError;
+    return {
+      kind: 'unprovable',
+      message: `the log gave no proof that size ${smaller.size} is a prefix of size ${larger.size}: ${why.message}`,
+      errorCode: why.code,
+    };
+  }
   return {
     kind: 'not-prefix',
     message: `consistency proof ${smaller.size}→${larger.size} does not verify (twice): ${error?.message}`,

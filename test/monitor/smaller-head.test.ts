@@ -29,14 +29,14 @@ async function initialized(withTimestamps = true) {
     head: await tree.head(10n, withTimestamps ? T(10) : undefined),
   });
   const script: Script = { view: () => (answers.shift() ?? last)() };
-  const { client, calls } = scriptedClient(new Map([['A', tree]]), script);
+  const { client, calls, honestProof } = scriptedClient(new Map([['A', tree]]), script);
   const check = () => checkLog('log', { client, store, clock });
   assert.equal((await check()).status, 'initialized');
   const serve = (...views: (() => Promise<LogView>)[]) => answers.push(...views);
   const setCurrent = (v: () => Promise<LogView>) => {
     last = v;
   };
-  return { tree, store, client, calls, script, check, serve, setCurrent };
+  return { tree, store, client, calls, script, check, serve, setCurrent, honestProof };
 }
 
 const stored = (store: MemoryStateStore) => store.heads.get('log')?.head.size;
@@ -65,6 +65,19 @@ describe('a smaller validly signed head', () => {
     assert.equal(r.status, 'rollback');
     assert.match(r.message ?? '', /gave no proof .*HTTP 400/);
     assert.equal(stored(store), '10');
+  });
+
+  it('a proof request that fails once is asked again before anything is judged', async () => {
+    const { check, serve, script, tree, honestProof, calls } = await initialized();
+    serve(async () => ({ head: await tree.head(8n, T(1)) }));
+    script.proof = async (a, b, call) => {
+      if (call === 1) throw new TlogError('http/timeout', 'timed out');
+      return honestProof(a, b);
+    };
+    const r = await check();
+    assert.equal(r.status, 'rollback', 'a proven prefix signed later');
+    assert.match(r.message ?? '', /signed later/);
+    assert.equal(calls.proof, 2);
   });
 
   it('a prefix signed later than the verified head: rollback at once', async () => {
