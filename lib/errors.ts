@@ -36,6 +36,9 @@ export type ErrorCode =
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
   // Log entries read for identity monitoring (DESIGN.md, "Identity monitoring")
   | 'entry/unreadable' // malformed, of a kind not read, or over a cap: the entry is listed as skipped
+  // Signed timestamps (RFC 6962 §3.5; checkpoint timestamps likewise)
+  | 'timestamp/future' // signed further ahead of the monitor's clock than the allowed skew
+  | 'timestamp/backwards' // a newer head signed earlier than the verified one
   // Command line, configuration and local state
   | 'usage/invalid' // a command line the CLI cannot run (unknown option, missing value, wrong command)
   | 'config/invalid'

@@ -16,7 +16,12 @@ import { link, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/p
 import { dirname, join } from 'node:path';
 import { TlogError } from '../errors.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
-import type { StateStore, StoredHead, StoredState } from '../monitor/state-store.ts';
+import {
+  parseRememberedShards,
+  type StateStore,
+  type StoredHead,
+  type StoredState,
+} from '../monitor/state-store.ts';
 import { type CheckRecord, nextCheckRecord, validateCheckRecord } from '../status/check-record.ts';
 
 const FORMAT = 'tlog-monitor-state/1';
@@ -260,6 +265,15 @@ function validateStateFile(v: unknown, path: string): StateFile {
     const h = e?.head as Record<string, unknown> | undefined;
     for (const f of ['signed', 'size', 'root', 'origin', 'verifiedAt'] as const) {
       if (typeof h?.[f] !== 'string') bad(`logs.${name}.head.${f} must be a string`);
+    }
+    if (h?.retiredShards !== undefined) {
+      try {
+        parseRememberedShards(h.retiredShards);
+      } catch (e) {
+        bad(
+          `logs.${name}.head.retiredShards${(e as Error).message.startsWith('[') ? '' : ': '}${(e as Error).message}`,
+        );
+      }
     }
   }
   return o as unknown as StateFile;

@@ -26,7 +26,7 @@ import { TileHashSource } from '../tiles/tile-hash-source.ts';
 import { TileReader } from '../tiles/tile-reader.ts';
 import { parseWitnessPolicy, verifyWitnesses, type WitnessPolicy } from '../tiles/witness-policy.ts';
 import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
-import { withReceived } from './response.ts';
+import { requirePossibleHead, withReceived } from './response.ts';
 
 export interface TileLogOptions {
   readonly type: 'tiles' | 'static-ct';
@@ -79,6 +79,7 @@ export function tileLogClient(options: TileLogOptions): TileLogClient {
   const verifyHead = (signed: string, enforceWitnesses: boolean): VerifiedHead => {
     return withReceived(signed, () => {
       const { note, checkpoint } = verifyCheckpoint(signed, options.verifiers, options.origin);
+      requirePossibleHead(checkpoint.size, checkpoint.rootHash);
       const witnesses = verifyWitnesses(note.body, note.signatures, policy, enforceWitnesses);
       const timestamp = rfc6962Timestamp(note.signatures, options.verifiers);
       return {

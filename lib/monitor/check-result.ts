@@ -75,6 +75,12 @@ export interface CheckResult {
   readonly cosignedBy?: readonly string[];
   /** Rekor shard rotation observed and proven in this check. */
   readonly shardRotation?: { readonly from: string; readonly to: string; readonly finalSize: string };
+  /**
+   * The signed origin changed on the same shard with the same key and a consistent tree (a Rekor
+   * v1 server restarted under another host name, e.g. a new pod): the checkpoint origin lines
+   * before and after. The new head is stored.
+   */
+  readonly originChanged?: { readonly from: string; readonly to: string };
 }
 
 /**
