@@ -6,13 +6,13 @@
  * retries with exponential backoff and jitter on transient failures (timeouts, network errors,
  * 5xx and 429; never on other 4xx or on oversize bodies), the HTTPS rule (plain http only on
  * loopback, checked before any request and again on every redirect; no redirect from the
- * network to loopback) and a User-Agent naming the project. Failures are TlogErrors with
- * `http/*` codes; URLs in messages never carry userinfo.
+ * network to loopback, link-local or private addresses: url-policy.ts) and a User-Agent naming
+ * the project. Failures are TlogErrors with `http/*` codes; URLs in messages never carry userinfo.
  */
 import { TlogError } from '../errors.ts';
 import type { Clock, FetchPort, HttpClient, HttpRequestOptions, HttpResponse } from './ports.ts';
 import { readBounded } from './read-bounded.ts';
-import { type CheckedUrl, checkUrl, isLoopbackHost, redactUrl } from './url-policy.ts';
+import { type CheckedUrl, checkRedirectTarget, checkUrl, redactUrl } from './url-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -193,16 +193,10 @@ function followRedirect(from: CheckedUrl, location: string, shownFrom: string): 
   } catch {
     throw new TlogError('http/network', `invalid redirect from ${shownFrom}`, { url: shownFrom });
   }
+  // A log on the network never sends us to this machine, its link-local neighbours (cloud
+  // metadata) or a private network: that would let a remote answer reach local services.
+  checkRedirectTarget(from.url, next, shownFrom);
   const checked = checkUrl(next);
-  // A log on the network never sends us to this machine: that would let a remote answer reach
-  // local services (and plain http) through the monitor.
-  if (isLoopbackHost(checked.url.hostname) && !isLoopbackHost(from.url.hostname)) {
-    throw new TlogError(
-      'http/insecure-url',
-      `refusing a redirect from ${shownFrom} to the loopback address ${redactUrl(checked.url)}`,
-      { url: shownFrom },
-    );
-  }
   if (checked.authorization !== undefined || from.authorization === undefined) return checked;
   return checked.url.origin === from.url.origin
     ? { url: checked.url, authorization: from.authorization }
