@@ -16,7 +16,6 @@ import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
-import type { StateStore } from '../monitor/state-store.ts';
 import { FileStateStore } from './file-state-store.ts';
 import { formatResult } from './format-result.ts';
 import { runChecks, watchLogs } from './run.ts';
@@ -82,13 +81,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
     const { logs, store } = await loadTargets(command, values);
+    const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
+    // The monitor's own state first: a state directory it cannot write fails every log now,
+    // as monitor-error, before any request is made.
+    const unusable = await stateProblem(store, logs);
+    if (unusable !== undefined) {
+      for (const log of logs) print({ log: log.name, durationMs: 0, ...unusable });
+      return 2;
+    }
     const httpFor = (log: LogConfig) =>
       createHttpClient({
         fetch: globalThis.fetch,
         clock: systemClock,
         timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
       });
-    const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
     if (command === 'check') {
       const results = await runChecks(logs, { httpFor, store, clock: systemClock });
       results.forEach(print);
@@ -104,6 +110,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   } catch (e) {
     io.err(`tlog-monitor: ${e instanceof TlogError || e instanceof Error ? e.message : String(e)}`);
     return 2;
+  }
+}
+
+/** Why the state cannot be written, as the fields of a monitor-error result; undefined if it can. */
+async function stateProblem(
+  store: FileStateStore,
+  logs: readonly LogConfig[],
+): Promise<Pick<CheckResult, 'status' | 'message' | 'errorCode'> | undefined> {
+  try {
+    await store.ensureWritable(logs.map((l) => l.name));
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof TlogError)) throw e;
+    return { status: 'monitor-error', message: e.message, errorCode: e.code };
   }
 }
 
@@ -159,7 +179,7 @@ function parseTimeout(s: string): number {
 async function loadTargets(
   command: 'check' | 'watch',
   v: Values,
-): Promise<{ logs: LogConfig[]; store: StateStore }> {
+): Promise<{ logs: LogConfig[]; store: FileStateStore }> {
   const adHoc = v.type !== undefined || v.url !== undefined || v['public-key'] !== undefined;
   if (adHoc) {
     if (command !== 'check')

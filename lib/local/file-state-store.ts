@@ -59,9 +59,27 @@ export class FileStateStore implements StateStore {
     return entry ? { version: entry.version, head: entry.head } : undefined;
   }
 
+  /**
+   * Makes sure the state of `logs` can be written, before any network work: creates each state
+   * directory and a probe file in it. Throws 'state/io' naming the directory.
+   */
+  async ensureWritable(logs: readonly string[]): Promise<void> {
+    for (const dir of new Set(logs.map((log) => dirname(this.#fileFor(log))))) {
+      await makeDirectory(dir);
+      const probe = join(dir, `.tlog-monitor-probe.${process.pid}.${randomBytes(4).toString('hex')}`);
+      try {
+        const fh = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+        await fh.close();
+        await unlink(probe);
+      } catch (e) {
+        throw ioError(`state directory ${dir} is not writable`, e);
+      }
+    }
+  }
+
   async compareAndSet(log: string, expectedVersion: number, head: StoredHead): Promise<boolean> {
     const path = this.#fileFor(log);
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     return this.#withLock(path, async () => {
       const file = (await readStateFile(path)) ?? { format: FORMAT, logs: {} };
       const stored = Object.hasOwn(file.logs, log) ? (file.logs[log]?.version ?? 0) : 0;
@@ -74,7 +92,7 @@ export class FileStateStore implements StateStore {
 
   async recordEvidence(log: string, result: CheckResult): Promise<void> {
     const dir = `${this.#fileFor(log)}.evidence`;
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const name = `${log}-${stamp}-${result.status}-${randomBytes(3).toString('hex')}.json`;
     const fh = await open(join(dir, name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -216,6 +234,14 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   } catch (e) {
     await rm(tmp, { force: true });
     throw ioError(`cannot write state file ${path}`, e);
+  }
+}
+
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw ioError(`cannot create state directory ${dir}`, e);
   }
 }
 
