@@ -5,13 +5,22 @@
  * exclusive lock file (O_EXCL), and replace the file atomically (write temp, fsync, rename), so
  * readers see the old or the new file, never half of one, and several processes checking the
  * same state file at once lose no update and never move a head backwards.
+ *
+ * The lock names its holder (`<pid> <hostname> <random>`). A lock older than the stale limit is
+ * broken only if its holder is gone: a holder on this host that is still running (a stalled
+ * process, or a stalled check in this one) keeps its lock however long it takes, and the others
+ * wait and then fail with state/io. A holder that lost its lock anyway (broken from another host
+ * sharing the directory, which cannot see whether it is alive) checks that the lock is still its
+ * own before its rename and discards its write if not. Across hosts a window remains between
+ * that check and the rename; keep a state directory on one host.
  * Evidence goes to `<state file>.evidence/`, one file per finding, never overwritten.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { link, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { TlogError } from '../errors.ts';
+import { isTlogError, TlogError } from '../errors.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
 import type { StateStore, StoredHead, StoredState } from '../monitor/state-store.ts';
 
@@ -80,13 +89,13 @@ export class FileStateStore implements StateStore {
   async compareAndSet(log: string, expectedVersion: number, head: StoredHead): Promise<boolean> {
     const path = this.#fileFor(log);
     await makeDirectory(dirname(path));
-    return this.#withLock(path, async () => {
+    return this.#withLock(path, async (stillHeld) => {
       const file = (await readStateFile(path)) ?? { format: FORMAT, logs: {} };
       const stored = Object.hasOwn(file.logs, log) ? (file.logs[log]?.version ?? 0) : 0;
       if (stored !== expectedVersion) return false;
       file.logs[log] = { version: expectedVersion + 1, head };
-      await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
-      return true;
+      // A lock lost while writing means another writer may have moved the head: write nothing.
+      return writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`, stillHeld);
     });
   }
 
@@ -104,9 +113,10 @@ export class FileStateStore implements StateStore {
     }
   }
 
-  async #withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` holding the lock of `path`; `fn` can ask whether the lock is still its own. */
+  async #withLock<T>(path: string, fn: (stillHeld: () => Promise<boolean>) => Promise<T>): Promise<T> {
     const lock = `${path}.lock`;
-    const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+    const token = `${process.pid} ${hostname()} ${randomBytes(8).toString('hex')}\n`;
     const deadline = Date.now() + this.#lockTimeoutMs;
     let delay = 2;
     for (;;) {
@@ -132,7 +142,7 @@ export class FileStateStore implements StateStore {
       }
     }
     try {
-      return await fn();
+      return await fn(() => lockIsOurs(lock, token));
     } finally {
       await releaseLock(lock, token);
     }
@@ -153,6 +163,8 @@ export class FileStateStore implements StateStore {
       return (e as NodeJS.ErrnoException).code === 'ENOENT';
     }
     if (Date.now() - seen.mtimeMs < this.#staleLockMs) return false;
+    // However old, the lock of a process that is still running on this host is not stale.
+    if (await holderIsRunningHere(lock)) return false;
     const grave = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
     try {
       await rename(lock, grave);
@@ -169,6 +181,38 @@ export class FileStateStore implements StateStore {
     } finally {
       await rm(grave, { force: true });
     }
+  }
+}
+
+/** True if the lock file still holds our token. */
+async function lockIsOurs(lock: string, token: string): Promise<boolean> {
+  try {
+    return (await readFile(lock, 'utf8')) === token;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw ioError(`cannot read lock ${lock}`, e);
+  }
+}
+
+/**
+ * True if the lock names a holder on this host whose process is still running (signal 0 checks
+ * existence only; EPERM means it exists under another user). A lock from another host, or in
+ * an older format, cannot be judged here: false.
+ */
+async function holderIsRunningHere(lock: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(lock, 'utf8');
+  } catch {
+    return false;
+  }
+  const m = /^([0-9]{1,10}) (\S+) [0-9a-f]+\n$/.exec(text);
+  if (!m || m[2] !== hostname()) return false;
+  try {
+    process.kill(Number(m[1]), 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -220,7 +264,15 @@ function validateStateFile(v: unknown, path: string): StateFile {
   return o as unknown as StateFile;
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
+/**
+ * Writes `content` to a temp file, fsyncs it and renames it over `path`, if `stillHeld()` says
+ * just before the rename that the lock is still ours. Returns false (nothing written) if not.
+ */
+async function writeAtomically(
+  path: string,
+  content: string,
+  stillHeld: () => Promise<boolean>,
+): Promise<boolean> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -230,10 +282,15 @@ async function writeAtomically(path: string, content: string): Promise<void> {
     } finally {
       await fh.close();
     }
+    if (!(await stillHeld())) {
+      await rm(tmp, { force: true });
+      return false;
+    }
     await rename(tmp, path);
+    return true;
   } catch (e) {
     await rm(tmp, { force: true });
-    throw ioError(`cannot write state file ${path}`, e);
+    throw isTlogError(e) ? e : ioError(`cannot write state file ${path}`, e);
   }
 }
 
