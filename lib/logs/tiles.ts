@@ -54,6 +54,9 @@ export interface TileLogOptions {
   readonly concurrency?: number;
 }
 
+/** Proof requests remembered to tell a re-fetch from a first request (a check makes a few). */
+const MAX_REMEMBERED_PROOFS = 16;
+
 /** Largest checkpoint accepted: the body plus up to 100 signature lines (c2sp.org/signed-note). */
 const MAX_CHECKPOINT_BYTES = 64 << 10;
 
@@ -116,6 +119,11 @@ export function tileLogClient(options: TileLogOptions): TileLogClient {
       const request = `${first.size}:${toBase64(first.rootHash)}:${second.size}:${toBase64(second.rootHash)}`;
       const fresh = asked.has(request);
       asked.add(request);
+      // Only a repeat within one check matters: keep the last few (a warm client lives for months).
+      for (const oldest of asked) {
+        if (asked.size <= MAX_REMEMBERED_PROOFS) break;
+        asked.delete(oldest);
+      }
       // Widths come from the newer verified checkpoint: every node of the proof is complete in it.
       const source = new TileHashSource(reader, second.size, { fresh });
       const hashes = await consistencyProof(first.size, second.size, source);
