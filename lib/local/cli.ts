@@ -1,9 +1,9 @@
 /**
  * The `tlog-monitor` command line (DESIGN.md, "CLI"):
  *
- *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
- *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
- *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
+ *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
+ *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--deadline S] [--json]
+ *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--deadline S] [--json] [--iterations N]
  *
  * USAGE below is the full help text. Exit code: 0 all clean, 1 some log misbehaved (outranks 2),
  * 2 some log could not be checked, or bad usage.
@@ -14,6 +14,7 @@ import { parseConfigFile } from '../config/config-file.ts';
 import { type LogConfig, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
+import { withDeadline } from '../http/deadline.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
 import { FileStateStore } from './file-state-store.ts';
@@ -23,9 +24,9 @@ import { runChecks, watchLogs } from './run.ts';
 export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
 
 Usage:
-  tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
-  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
-  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
+  tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
+  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--deadline S] [--json]
+  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--deadline S] [--json] [--iterations N]
 
 Commands:
   check   check each log once: verify its signed head against the pinned key and prove it
@@ -43,6 +44,8 @@ Options:
   --name NAME        name for an ad-hoc log (default: derived from the URL)
   --state FILE       state file for an ad-hoc check
   --timeout S        per-request timeout in seconds (default 10)
+  --deadline S       each check's deadline in seconds, all its requests, retries and backoff
+                     included (default 60): a log that is too slow is "unreachable"
   --json             print one CheckResult JSON object per line
   --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
   -h, --help         show this help
@@ -80,6 +83,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+    const deadlineMs = values.deadline === undefined ? DEFAULT_DEADLINE_MS : parseDeadline(values.deadline);
     const { logs, store } = await loadTargets(command, values);
     const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
     // The monitor's own state first: a state directory it cannot write fails every log now,
@@ -89,12 +93,17 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       for (const log of logs) print({ log: log.name, durationMs: 0, ...unusable });
       return 2;
     }
+    // Called as each check starts (run.ts): its deadline counts from then.
     const httpFor = (log: LogConfig) =>
-      createHttpClient({
-        fetch: globalThis.fetch,
-        clock: systemClock,
-        timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
-      });
+      withDeadline(
+        createHttpClient({
+          fetch: globalThis.fetch,
+          clock: systemClock,
+          timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
+        }),
+        systemClock.now() + deadlineMs,
+        `the check's deadline (${deadlineMs} ms)`,
+      );
     if (command === 'check') {
       const results = await runChecks(logs, { httpFor, store, clock: systemClock });
       results.forEach(print);
@@ -143,6 +152,7 @@ function parse(argv: readonly string[]) {
       origin: { type: 'string' },
       name: { type: 'string' },
       timeout: { type: 'string' },
+      deadline: { type: 'string' },
       json: { type: 'boolean' },
       iterations: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -171,6 +181,21 @@ function parseTimeout(s: string): number {
     throw new TlogError(
       'config/invalid',
       `--timeout must be a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}, got "${s}"`,
+    );
+  }
+  return ms;
+}
+
+/** Default --deadline: a check, retries and backoff included, is over in a minute. */
+const DEFAULT_DEADLINE_MS = 60_000;
+
+/** --deadline in seconds, 1 to 3600. */
+function parseDeadline(s: string): number {
+  const ms = Math.round(Number(s) * 1000);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(s) || !(ms >= 1_000 && ms <= 3_600_000)) {
+    throw new TlogError(
+      'config/invalid',
+      `--deadline must be a number of seconds from 1 to 3600, got "${s}"`,
     );
   }
   return ms;
