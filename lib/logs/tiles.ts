@@ -20,12 +20,13 @@ import { ecdsaNoteVerifier } from '../note/ecdsa-verifier.ts';
 import { ed25519NoteVerifier } from '../note/ed25519-verifier.ts';
 import { rfc6962NoteVerifier, rfc6962SignatureTimestamp } from '../note/rfc6962-verifier.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
-import { parseRfc6962VerifierKey, parseVerifierKeyParts } from '../note/vkey.ts';
+import { parseRfc6962VerifierKey, parseVerifierKey } from '../note/vkey.ts';
 import { type TileRootDiagnosis, tileProofEvidence } from '../tiles/proof-evidence.ts';
 import { TileHashSource } from '../tiles/tile-hash-source.ts';
 import { TileReader } from '../tiles/tile-reader.ts';
 import {
   type LogSigner,
+  logKeyMaterial,
   parseWitnessPolicy,
   refuseSelfWitness,
   verifyWitnesses,
@@ -196,15 +197,12 @@ export function tileLogVerifier(
   publicKey: string,
   origin: string,
 ): LogKeyVerifier {
-  const pem = publicKey.includes('-----BEGIN');
-  if (!pem) {
-    const parts = parseVerifierKeyParts(publicKey);
-    // Type 0x01 holds the raw Ed25519 key, types 0x02 and 0x05 a DER SPKI: as Witness.key.
-    const verifier = type === 'static-ct' ? parseRfc6962VerifierKey(publicKey) : parts.verifier;
-    return { ...verifier, keyMaterial: parts.key.slice() };
+  const keyMaterial = logKeyMaterial(publicKey);
+  if (!publicKey.includes('-----BEGIN')) {
+    const verifier = type === 'static-ct' ? parseRfc6962VerifierKey(publicKey) : parseVerifierKey(publicKey);
+    return { ...verifier, keyMaterial };
   }
   const key: PublicKey = parsePemPublicKey(publicKey);
-  const keyMaterial = key.kind === 'ed25519' ? key.raw : key.spki;
   if (type === 'static-ct') return { ...rfc6962NoteVerifier(origin, key), keyMaterial };
   const verifier = key.kind === 'ed25519' ? ed25519NoteVerifier(origin, key) : ecdsaNoteVerifier(origin, key);
   return { ...verifier, keyMaterial };

@@ -9,6 +9,7 @@
  */
 import { bytesEqual, toHex, utf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
+import { parsePemPublicKey } from '../keys/public-key.ts';
 import type { NoteSignature } from '../note/note.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
 import { verifyKnownSignatures } from '../note/verify-note.ts';
@@ -61,6 +62,17 @@ export function parseWitnessPolicy(vkeys: readonly string[] = [], minWitnesses =
     );
   }
   return { witnesses, minWitnesses };
+}
+
+/**
+ * The key material of a log key configured as PEM SPKI or as a verifier key string, in the form
+ * of Witness.key: the raw 32 bytes of an Ed25519 key, else the DER SPKI (verifier key types 0x02
+ * and 0x05 hold a DER SPKI after the type byte). Throws 'key/*'.
+ */
+export function logKeyMaterial(publicKey: string): Uint8Array {
+  if (!publicKey.includes('-----BEGIN')) return parseVerifierKeyParts(publicKey).key.slice();
+  const key = parsePemPublicKey(publicKey);
+  return (key.kind === 'ed25519' ? key.raw : key.spki).slice();
 }
 
 /** Who a log signs as: the names on its signature lines and its public key material. */
