@@ -4,7 +4,7 @@
  * that throws a plain error, an unexpected exception in the core (a bug).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -75,6 +75,20 @@ describe("the monitor's own failures", () => {
       assert.equal(log.requests.length, before, 'no request was made to the log');
     });
   }
+
+  it('check: a --state-dir without write permission (EACCES) is monitor-error, before any request', {
+    skip: process.getuid?.() === 0 ? 'root may write anywhere' : false,
+  }, async () => {
+    const readOnly = join(dir, 'read-only');
+    await mkdir(readOnly, { mode: 0o500 });
+    const before = log.requests.length;
+    const r = await runCli(['check', '--config', config, '--state-dir', readOnly, '--json']);
+    assert.equal(r.code, 2, r.err);
+    assert.equal(r.results[0]?.status, 'monitor-error');
+    assert.match(r.results[0]?.message ?? '', /EACCES/);
+    assert.ok(r.results[0]?.message?.includes(readOnly));
+    assert.equal(log.requests.length, before);
+  });
 
   it('the file store names the path when it cannot write', async () => {
     const store = FileStateStore.directory(uncreatable);
