@@ -134,7 +134,9 @@ export class FileStateStore implements StateStore {
         if (Date.now() > deadline) {
           throw new TlogError(
             'state/io',
-            `state file ${path} is locked by another process (${lock}); gave up after ${this.#lockTimeoutMs} ms`,
+            `state file ${path} is locked by another process (${lock}); gave up after ${this.#lockTimeoutMs} ms. ` +
+              'A lock whose holder is still running on this host is never broken; if that process is not ' +
+              'tlog-monitor, remove the lock file',
           );
         }
         await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
