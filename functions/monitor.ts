@@ -3,8 +3,9 @@
  * composition root: it reads the environment once per cold start, wires the AWS adapters
  * (DynamoDB state, CloudWatch metrics, SNS alerts) and the log client into the core, and runs
  * one invocation. AWS endpoints and credentials come from the SDK's standard settings
- * (AWS_REGION, AWS_ENDPOINT_URL, ...). It returns the CheckResult, and throws (so Lambda
- * retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
+ * (AWS_REGION, AWS_ENDPOINT_URL, ...). Each invocation's check has a deadline below the
+ * Lambda context's remaining time (checkDeadline). It returns the CheckResult, and throws (so
+ * Lambda retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,10 +13,17 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchMetrics } from '../lib/aws/cloudwatch-metrics.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
 import { parseEvent } from '../lib/aws/events.ts';
-import { type InvocationReport, invoke, throwIfFailed } from '../lib/aws/invocation.ts';
+import {
+  checkDeadline,
+  type InvocationReport,
+  invoke,
+  type LambdaContext,
+  throwIfFailed,
+} from '../lib/aws/invocation.ts';
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
 import { createHttpClient } from '../lib/http/bounded-client.ts';
+import { withDeadline } from '../lib/http/deadline.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
 import { createLogClient } from '../lib/logs/create-client.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
@@ -32,7 +40,10 @@ export interface HandlerOverrides {
   readonly log?: (line: string) => void;
 }
 
-export type MonitorHandler = (event: unknown) => Promise<CheckResult>;
+export type MonitorHandler = (event: unknown, context?: LambdaContext) => Promise<CheckResult>;
+
+/** Remaining time assumed when no Lambda context is given (local invokes): the default timeout. */
+const REMAINING_WITHOUT_CONTEXT_MS = 60_000;
 
 /** Bounded SDK calls: a Lambda must not hang on an unreachable endpoint. */
 const SDK_SETTINGS = { maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
@@ -48,7 +59,6 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
   });
   const deps = {
     logName: config.log.name,
-    client: createLogClient(config.log, http),
     store: new DynamoStore({
       client: overrides.dynamo ?? new DynamoDBClient(SDK_SETTINGS),
       tableName: config.tableName,
@@ -67,8 +77,15 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     evidenceRef: (sk: string) =>
       `DynamoDB table ${config.tableName}, item pk=${logKey(config.log.name)} sk=${sk}`,
   };
-  return async (event) => {
-    const report = await invoke(parseEvent(event), deps);
+  return async (event, context) => {
+    // A log client per invocation, whose every request ends by the check's deadline.
+    const now = clock.now();
+    const at = checkDeadline(now, context?.getRemainingTimeInMillis() ?? REMAINING_WITHOUT_CONTEXT_MS);
+    const client = createLogClient(
+      config.log,
+      withDeadline(http, at, `the check's deadline (${at - now} ms)`),
+    );
+    const report = await invoke(parseEvent(event), { ...deps, client });
     overrides.onReport?.(report);
     const { result, timings, alertsSent, failures } = report;
     (overrides.log ?? console.log)(
@@ -82,7 +99,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
 let cached: MonitorHandler | undefined;
 
 /** The Lambda entry point. Configuration is read on the first invocation of each cold start. */
-export async function handler(event: unknown): Promise<CheckResult> {
+export async function handler(event: unknown, context?: LambdaContext): Promise<CheckResult> {
   cached ??= createHandler(process.env);
-  return cached(event);
+  return cached(event, context);
 }

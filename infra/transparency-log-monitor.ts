@@ -124,13 +124,20 @@ export class TransparencyLogMonitor extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch alarms publish to the encrypted topic: SNS then needs CloudWatch to be allowed
-    // to use the key (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    // to use the key (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). Only on behalf
+    // of this account's alarms: without aws:SourceAccount / aws:SourceArn, another account's
+    // alarm could make CloudWatch use this key (the confused-deputy problem).
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm:*' }) },
+    };
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
+        conditions: fromOurAlarms,
       }),
     );
 
@@ -145,10 +152,7 @@ export class TransparencyLogMonitor extends Construct {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm:*' }) },
-        },
+        conditions: fromOurAlarms,
       }),
     );
     for (const email of config.alerts?.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));

@@ -122,7 +122,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
       return true;
     } catch (e) {
       if (lostRace(e)) return false;
-      throw ioError('move the HEAD item (TransactWriteItems)', e);
+      throw ioError(this.tableName, 'move the HEAD item (TransactWriteItems)', e);
     }
   }
 
@@ -287,7 +287,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
       return true;
     } catch (e) {
       if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError(what, e);
+      throw ioError(this.tableName, what, e);
     }
   }
 
@@ -322,7 +322,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
     try {
       return await fn();
     } catch (e) {
-      throw ioError(what, e);
+      throw ioError(this.tableName, what, e);
     }
   }
 }
@@ -358,11 +358,18 @@ function lostRace(e: unknown): boolean {
   );
 }
 
-function ioError(what: string, e: unknown): TlogError {
+function ioError(table: string, what: string, e: unknown): TlogError {
   if (e instanceof TlogError) return e;
   const name = e instanceof Error ? e.name : 'Error';
   const message = e instanceof Error ? e.message : String(e);
-  return new TlogError('state/io', `DynamoDB: cannot ${what}: ${name}: ${message}`, undefined, { cause: e });
+  return new TlogError(
+    'state/io',
+    `DynamoDB: cannot ${what} in table ${table}: ${name}: ${message}`,
+    undefined,
+    {
+      cause: e,
+    },
+  );
 }
 
 function parseHead(item: Item, log: string): StoredState {

@@ -31,6 +31,24 @@ import type { MonitorEvent } from './events.ts';
  */
 export const ALERT_LEASE_MS = 120_000;
 
+/** The part of the Lambda context the monitor uses. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Kept after the check for state, metrics and alerts: a quarter of the remaining time, at least this. */
+export const MIN_DEADLINE_MARGIN_MS = 5_000;
+
+/**
+ * The deadline of the check (Clock milliseconds) in an invocation with `remainingMs` left: every
+ * request of the check ends by then (lib/http/deadline.ts), so a slow log yields `unreachable`
+ * instead of the function timing out, and the invocation keeps time to store, publish and alert.
+ */
+export function checkDeadline(now: number, remainingMs: number): number {
+  const margin = Math.max(MIN_DEADLINE_MARGIN_MS, remainingMs / 4);
+  return now + Math.max(0, Math.floor(remainingMs - margin));
+}
+
 /** A state store that can say where it put a piece of evidence. */
 export interface EvidenceStore extends StateStore, AlertStateStore {
   putEvidence(log: string, result: CheckResult): Promise<string>;

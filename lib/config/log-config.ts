@@ -7,7 +7,7 @@
 import { isTlogError } from '../errors.ts';
 import { type IdentitiesConfig, identitiesToJson, parseIdentities } from '../identity/identities-config.ts';
 import type { LogType } from '../logs/log-client.ts';
-import { parseWitnessPolicy } from '../tiles/witness-policy.ts';
+import { logKeyMaterial, parseWitnessPolicy, refuseSelfWitness } from '../tiles/witness-policy.ts';
 import { DEFAULT_INTERVAL, parseInterval } from './interval.ts';
 import { ConfigIssues, describe, isPlainObject, unknownFieldMessage } from './issues.ts';
 import { type KeyText, looksLikePem, parseKeyText, parseVkeyText } from './key-text.ts';
@@ -146,6 +146,9 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
   }
 
   const witnesses = checkWitnesses(entry.witnesses, logType, isTileLog, field('witnesses'), issues);
+  if (witnesses !== undefined && key !== undefined && origin !== undefined) {
+    checkNotSelfWitness(witnesses, entry.publicKey as string, key, origin, field('witnesses'), issues);
+  }
   // When the witnesses list is itself invalid, its length is unknown: skip the upper bound.
   const witnessCount = entry.witnesses === undefined ? 0 : witnesses?.length;
   const minWitnesses = checkMinWitnesses(entry.minWitnesses, witnessCount, logType, isTileLog, field, issues);
@@ -313,6 +316,28 @@ function checkWitnesses(
     }
   }
   return ok ? (value as string[]) : undefined;
+}
+
+/** The tile client's rule, at load time: no witness has the log's name or the log's own key. */
+function checkNotSelfWitness(
+  witnesses: readonly string[],
+  publicKey: string,
+  key: KeyText,
+  origin: string,
+  path: string,
+  issues: ConfigIssues,
+): void {
+  const names = key.kind === 'vkey' ? [origin, key.name] : [origin];
+  try {
+    refuseSelfWitness(
+      parseWitnessPolicy(witnesses),
+      { names, keys: [logKeyMaterial(publicKey)] },
+      'this log',
+    );
+  } catch (e) {
+    if (!isTlogError(e, 'config/')) throw e;
+    issues.add(path, e.message);
+  }
 }
 
 function checkMinWitnesses(

@@ -19,6 +19,7 @@ const OPTIONS = {
   origin: { type: 'string' },
   name: { type: 'string' },
   timeout: { type: 'string' },
+  deadline: { type: 'string' },
   json: { type: 'boolean' },
   iterations: { type: 'string' },
   'metrics-port': { type: 'string' },

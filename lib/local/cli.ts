@@ -1,9 +1,9 @@
 /**
  * The `tlog-monitor` command line (DESIGN.md, "CLI"); the full help text is in usage.ts:
  *
- *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
- *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
- *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N] [--metrics-port P]
+ *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
+ *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--deadline S] [--json]
+ *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
  *   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR | --aws --table T] [--json]
  *   tlog-monitor --version | --help
  *
@@ -15,6 +15,7 @@ import type { LogConfig } from '../config/log-config.ts';
 import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
+import { withDeadline } from '../http/deadline.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
 import type { MetricsSink } from '../monitor/metrics.ts';
@@ -76,15 +77,36 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+    const deadlineMs = values.deadline === undefined ? DEFAULT_DEADLINE_MS : parseDeadline(values.deadline);
     const targets = await loadTargets(command, values);
     if (command === 'status') return await runStatus(targets, values, io);
+    // The monitor's own state first: a state directory it cannot write fails every log now,
+    // as monitor-error, before any request is made.
+    const unusable = await stateProblem(targets);
+    if (unusable !== undefined) {
+      for (const log of targets.logs) {
+        const r: CheckResult = {
+          log: log.name,
+          durationMs: 0,
+          checkedAt: new Date().toISOString(),
+          ...unusable,
+        };
+        io.out(values.json ? JSON.stringify(r) : formatResult(r));
+      }
+      return 2;
+    }
     const deps: RunDeps = {
+      // Called as each check starts (run.ts): its deadline counts from then.
       httpFor: (log: LogConfig) =>
-        createHttpClient({
-          fetch: globalThis.fetch,
-          clock: systemClock,
-          timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
-        }),
+        withDeadline(
+          createHttpClient({
+            fetch: globalThis.fetch,
+            clock: systemClock,
+            timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
+          }),
+          systemClock.now() + deadlineMs,
+          `the check's deadline (${deadlineMs} ms)`,
+        ),
       store: targets.store,
       clock: systemClock,
       ...(io.progressEveryMs !== undefined
@@ -160,6 +182,31 @@ function errorJson(e: unknown): string {
   const issues =
     e instanceof TlogError && Array.isArray(e.details?.issues) ? { issues: e.details.issues } : {};
   return JSON.stringify({ error: { code, message, ...issues } });
+}
+
+/** Why the state cannot be written, as the fields of a monitor-error result; undefined if it can. */
+async function stateProblem(
+  targets: Targets,
+): Promise<Pick<CheckResult, 'status' | 'message' | 'errorCode'> | undefined> {
+  try {
+    await targets.store.ensureWritable(targets.logs.map((l) => l.name));
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof TlogError)) throw e;
+    return { status: 'monitor-error', message: e.message, errorCode: e.code };
+  }
+}
+
+/** Default --deadline: a check, retries and backoff included, is over in a minute. */
+const DEFAULT_DEADLINE_MS = 60_000;
+
+/** --deadline in seconds, 1 to 3600. */
+function parseDeadline(s: string): number {
+  const ms = Math.round(Number(s) * 1000);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(s) || !(ms >= 1_000 && ms <= 3_600_000)) {
+    throw new TlogError('usage/invalid', `--deadline must be a number of seconds from 1 to 3600, got "${s}"`);
+  }
+  return ms;
 }
 
 /** --timeout in seconds; the same range as a config file's timeoutMs. */

@@ -2,9 +2,9 @@
 export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
 
 Usage:
-  tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
-  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
-  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N] [--metrics-port P]
+  tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
+  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--deadline S] [--json]
+  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR] [--json]
   tlog-monitor status --aws --table T [--config FILE] [--log NAME] [--json]
   tlog-monitor --version
@@ -27,6 +27,8 @@ Options:
   --name NAME        name for an ad-hoc log (default: derived from the URL)
   --state FILE       state file for an ad-hoc check
   --timeout S        per-request timeout in seconds (default 10)
+  --deadline S       each check's deadline in seconds, all its requests, retries and backoff
+                     included (default 60): a log that is too slow is "unreachable"
   --json             print one JSON object per line (a CheckResult, a log's status, or an error)
   --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
   --metrics-port P   watch: serve Prometheus metrics on http://0.0.0.0:P/metrics

@@ -320,7 +320,7 @@ function misbehaviour(
 
 function failure(e: unknown, extra: Partial<Outcome> = {}): Outcome {
   const status = statusForError(e);
-  const message = e instanceof Error ? e.message : String(e);
+  const message = e instanceof TlogError ? e.message : `internal error in the monitor: ${String(e)}`;
   const errorCode = e instanceof TlogError ? e.code : 'internal';
   const received = e instanceof TlogError ? e.details?.received : undefined;
   // A head that fails its signature check is evidence too: keep it exactly as received.
