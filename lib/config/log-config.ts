@@ -41,6 +41,22 @@ export interface LogConfig {
    * its first answer; it must verify with `publicKey` (checked at the first check).
    */
   readonly trustedHead?: string;
+  /**
+   * Rekor v1 only: every key of the sharded log with its validity, as a trusted root lists them
+   * (lib/trust/expand.ts). `publicKey` is one of them (the active shard's); a retired shard's
+   * head verifies with the key listed for it.
+   */
+  readonly publicKeys?: readonly ShardKey[];
+  /** The log no longer grows (its trusted-root validity has ended): checked, no growth alarm. */
+  readonly frozen?: boolean;
+  /** PEM certificates the log's HTTPS certificate may chain to (a private CA), besides the system ones. */
+  readonly tlsCaBundle?: string;
+}
+
+/** One Rekor v1 key and when it signs (RFC 3339 times from the trusted root's `validFor`). */
+export interface ShardKey {
+  readonly key: string;
+  readonly validFor: { readonly start?: string; readonly end?: string };
 }
 
 export const LOG_TYPES = ['rekor-v1', 'ct', 'tiles', 'static-ct'] as const satisfies readonly LogType[];
@@ -67,6 +83,9 @@ export const LOG_CONFIG_FIELDS = [
   'minWitnesses',
   'timeoutMs',
   'trustedHead',
+  'publicKeys',
+  'frozen',
+  'tlsCaBundle',
 ] as const;
 
 const TILE_TYPES: ReadonlySet<LogType> = new Set<LogType>(['tiles', 'static-ct']);
@@ -169,6 +188,21 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     );
   }
 
+  const publicKeys = checkPublicKeys(entry.publicKeys, logType, entry.publicKey, field('publicKeys'), issues);
+  if (entry.frozen !== undefined && typeof entry.frozen !== 'boolean') {
+    issues.add(field('frozen'), `must be true or false, got ${describe(entry.frozen)}`);
+  }
+  const tlsCaBundle = entry.tlsCaBundle;
+  if (
+    tlsCaBundle !== undefined &&
+    (typeof tlsCaBundle !== 'string' || !tlsCaBundle.includes('-----BEGIN CERTIFICATE-----'))
+  ) {
+    issues.add(
+      field('tlsCaBundle'),
+      `must be PEM text with one or more "-----BEGIN CERTIFICATE-----" blocks, got ${describe(tlsCaBundle)}`,
+    );
+  }
+
   issues.throwIfAny();
   // Key order is fixed, so equal configs serialise identically.
   return Object.freeze({
@@ -183,7 +217,72 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     ...(minWitnesses === undefined ? {} : { minWitnesses }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(typeof trustedHead === 'string' ? { trustedHead } : {}),
+    ...(publicKeys === undefined ? {} : { publicKeys }),
+    ...(entry.frozen === true ? { frozen: true } : {}),
+    ...(typeof tlsCaBundle === 'string' ? { tlsCaBundle } : {}),
   });
+}
+
+/** `publicKeys`: Rekor v1 only, PEM P-256 keys with RFC 3339 `validFor`, `publicKey` among them. */
+function checkPublicKeys(
+  value: unknown,
+  type: LogType | undefined,
+  publicKey: unknown,
+  path: string,
+  issues: ConfigIssues,
+): readonly ShardKey[] | undefined {
+  if (value === undefined) return undefined;
+  if (type !== undefined && type !== 'rekor-v1') {
+    issues.add(path, `only rekor-v1 logs have a key per shard, not ${type} logs; remove it`);
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    issues.add(
+      path,
+      `must be a non-empty array of { "key": PEM, "validFor": { "start", "end"? } }, got ${describe(value)}`,
+    );
+    return undefined;
+  }
+  const out: ShardKey[] = [];
+  value.forEach((item: unknown, i) => {
+    const at = `${path}[${i}]`;
+    if (!isPlainObject(item) || typeof item.key !== 'string') {
+      issues.add(at, `must be { "key": PEM, "validFor": { "start", "end"? } }, got ${describe(item)}`);
+      return;
+    }
+    const key = parseKeyText(item.key);
+    if ('error' in key || key.kind !== 'pem' || key.key.kind !== 'p256') {
+      issues.add(`${at}.key`, `must be a PEM ECDSA P-256 public key (Rekor v1), got ${describe(item.key)}`);
+      return;
+    }
+    const v = item.validFor ?? {};
+    const bad = (t: unknown) => t !== undefined && (typeof t !== 'string' || !Number.isFinite(Date.parse(t)));
+    if (
+      !isPlainObject(v) ||
+      bad(v.start) ||
+      bad(v.end) ||
+      Object.keys(v).some((k) => k !== 'start' && k !== 'end')
+    ) {
+      issues.add(
+        `${at}.validFor`,
+        `must be { "start"?, "end"? } with RFC 3339 times, got ${describe(item.validFor)}`,
+      );
+      return;
+    }
+    out.push(
+      Object.freeze({
+        key: item.key,
+        validFor: Object.freeze({
+          ...(typeof v.start === 'string' ? { start: v.start } : {}),
+          ...(typeof v.end === 'string' ? { end: v.end } : {}),
+        }),
+      }),
+    );
+  });
+  if (out.length === value.length && typeof publicKey === 'string' && !out.some((k) => k.key === publicKey)) {
+    issues.add(path, "must list publicKey too (publicKey is the active shard's key)");
+  }
+  return Object.freeze(out);
 }
 
 /** The entry as written in a config file or LOG_CONFIG: a LogConfig without derived fields. */

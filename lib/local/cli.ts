@@ -2,7 +2,7 @@
  * The `tlog-monitor` command line (DESIGN.md, "CLI"):
  *
  *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
- *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
+ *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--json]
  *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
  *
  * USAGE below is the full help text. Exit code: 0 all clean, 1 some log misbehaved (outranks 2),
@@ -10,22 +10,24 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseConfigFile } from '../config/config-file.ts';
 import { type LogConfig, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
+import { caBundleFetch } from '../http/ca-bundle-fetch.ts';
+import type { HttpClient } from '../http/ports.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
 import type { StateStore } from '../monitor/state-store.ts';
 import { FileStateStore } from './file-state-store.ts';
 import { formatResult } from './format-result.ts';
+import { loadConfig } from './load-config.ts';
 import { runChecks, watchLogs } from './run.ts';
 
 export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
 
 Usage:
   tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
-  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
+  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--json]
   tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
 
 Commands:
@@ -36,6 +38,7 @@ Commands:
 Options:
   --config FILE      config file (default: tlog-monitor.config.json)
   --log NAME         check only this configured log
+  --trusted-root FILE  monitor every log a Sigstore trusted_root.json lists (with or without --config)
   --state-dir DIR    directory of state files, one per log (default: config "stateDir" or .tlog-monitor-state)
   --type T           rekor-v1 | ct | tiles | static-ct
   --url URL          the log's base URL (https, or http on loopback)
@@ -81,19 +84,21 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
-    const { logs, store } = await loadTargets(command, values);
-    const httpFor = (log: LogConfig) =>
+    const httpFor = (log: Pick<LogConfig, 'timeoutMs' | 'tlsCaBundle'>) =>
       createHttpClient({
-        fetch: globalThis.fetch,
+        fetch: log.tlsCaBundle === undefined ? globalThis.fetch : caBundleFetch(log.tlsCaBundle),
         clock: systemClock,
         timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
       });
+    const { logs, store, trustFailures } = await loadTargets(command, values, httpFor);
     const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
     if (command === 'check') {
-      const results = await runChecks(logs, { httpFor, store, clock: systemClock });
+      const results = [...trustFailures, ...(await runChecks(logs, { httpFor, store, clock: systemClock }))];
       results.forEach(print);
       return worstExitCode(results);
     }
+    trustFailures.forEach(print);
+    if (trustFailures.length > 0 && logs.length === 0) return 2;
     const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
     const signal = io.signal ?? stopSignal();
     return await watchLogs(
@@ -116,6 +121,7 @@ function parse(argv: readonly string[]) {
       config: { type: 'string' },
       log: { type: 'string' },
       'state-dir': { type: 'string' },
+      'trusted-root': { type: 'string' },
       state: { type: 'string' },
       type: { type: 'string' },
       url: { type: 'string' },
@@ -159,7 +165,8 @@ function parseTimeout(s: string): number {
 async function loadTargets(
   command: 'check' | 'watch',
   v: Values,
-): Promise<{ logs: LogConfig[]; store: StateStore }> {
+  httpFor: (log: Pick<LogConfig, 'timeoutMs' | 'tlsCaBundle'>) => HttpClient,
+): Promise<{ logs: LogConfig[]; store: StateStore; trustFailures: CheckResult[] }> {
   const adHoc = v.type !== undefined || v.url !== undefined || v['public-key'] !== undefined;
   if (adHoc) {
     if (command !== 'check')
@@ -193,12 +200,13 @@ async function loadTargets(
     return {
       logs: [parseLogConfig(raw, 'command line')],
       store: FileStateStore.singleFile(v.state as string),
+      trustFailures: [],
     };
   }
   if (v.state !== undefined)
     throw new TlogError('config/invalid', '--state is for an ad-hoc check; with a config use --state-dir');
-  const configPath = v.config ?? 'tlog-monitor.config.json';
-  const config = parseConfigFile(await readText(configPath, '--config'), configPath);
+  const loaded = await loadConfig(v, httpFor);
+  const { config, configPath } = loaded;
   let logs = [...config.logs];
   if (v.log !== undefined) {
     logs = logs.filter((l) => l.name === v.log);
@@ -210,8 +218,7 @@ async function loadTargets(
       );
     }
   }
-  const dir = v['state-dir'] ?? config.stateDir ?? '.tlog-monitor-state';
-  return { logs, store: FileStateStore.directory(dir) };
+  return { logs, store: FileStateStore.directory(loaded.stateDir), trustFailures: loaded.trustFailures };
 }
 
 function defaultName(url: string): string {

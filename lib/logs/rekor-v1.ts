@@ -29,6 +29,8 @@ export interface RekorV1Options {
   /** Base URL, e.g. https://rekor.sigstore.dev (no trailing slash). */
   readonly url: string;
   readonly key: PublicKey;
+  /** The keys of other shards (a trusted root's `publicKeys`): a shard's head verifies with its own. */
+  readonly shardKeys?: readonly PublicKey[];
   readonly http: HttpClient;
   /** Checkpoint signer name and origin prefix; defaults to the URL's host name. */
   readonly signerName?: string;
@@ -40,9 +42,10 @@ const MAX_LOG_INFO_BYTES = 1 << 20;
 const MAX_PROOF_BYTES = 64 << 10;
 
 export function rekorV1Client(options: RekorV1Options): LogClient {
-  requireP256(options.key, 'rekor-v1');
+  const keys = [options.key, ...(options.shardKeys ?? [])];
+  for (const k of keys) requireP256(k, 'rekor-v1');
   const name = options.signerName ?? new URL(options.url).hostname;
-  const verifiers: readonly NoteVerifier[] = [ecdsaNoteVerifier(name, options.key)];
+  const verifiers: readonly NoteVerifier[] = keys.map((k) => ecdsaNoteVerifier(name, k));
 
   /** Verify, then parse: the signature is checked before any field of the note is used. */
   const verifyHead = (signed: string): VerifiedHead => {
