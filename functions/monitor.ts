@@ -16,6 +16,7 @@ import { type InvocationReport, invoke, throwIfFailed } from '../lib/aws/invocat
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
 import { createHttpClient } from '../lib/http/bounded-client.ts';
+import { caBundleFetch } from '../lib/http/ca-bundle-fetch.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
 import { createLogClient } from '../lib/logs/create-client.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
@@ -42,7 +43,12 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
   const config = readRuntimeConfig(env);
   const clock = overrides.clock ?? systemClock;
   const http = createHttpClient({
-    fetch: overrides.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+    // A log behind a private CA: its tlsCaBundle is added to the trusted roots (LOG_CONFIG).
+    fetch:
+      overrides.fetch ??
+      (config.log.tlsCaBundle === undefined
+        ? (url, init) => globalThis.fetch(url, init)
+        : caBundleFetch(config.log.tlsCaBundle)),
     clock,
     ...(config.log.timeoutMs !== undefined ? { timeoutMs: config.log.timeoutMs } : {}),
   });

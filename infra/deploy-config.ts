@@ -18,6 +18,7 @@ import {
 import { ConfigIssues } from '../lib/config/issues.ts';
 import { type LogConfig, logConfigToJson } from '../lib/config/log-config.ts';
 import { TlogError } from '../lib/errors.ts';
+import { expandTrustForSynth } from './trusted-logs.ts';
 
 /** The config file the CLI and the app read when none is named. */
 export const DEFAULT_CONFIG_FILE = 'tlog-monitor.config.json';
@@ -65,7 +66,7 @@ export function loadDeployConfig(path: string): MonitorConfig {
         `or ${CONFIG_ENV_VAR}=FILE`,
     );
   }
-  const config = parseConfigFile(text, path);
+  const config = expandTrustForSynth(parseConfigFile(text, path), path, Date.now());
   checkDeployable(config.logs, path);
   return config;
 }
