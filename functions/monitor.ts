@@ -6,6 +6,8 @@
  * (AWS_REGION, AWS_ENDPOINT_URL, ...). It returns the CheckResult, and throws (so Lambda
  * retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -20,6 +22,7 @@ import { caBundleFetch } from '../lib/http/ca-bundle-fetch.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
 import { createLogClient } from '../lib/logs/create-client.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
+import { followKeysThroughTuf } from '../lib/trust/follow-keys.ts';
 
 export interface HandlerOverrides {
   readonly dynamo?: DynamoDBClient;
@@ -27,6 +30,8 @@ export interface HandlerOverrides {
   readonly sns?: SNSClient;
   readonly fetch?: FetchPort;
   readonly clock?: Clock;
+  /** Where TUF metadata is cached. Default: /tmp/tlog-monitor-tuf/<log> (refetched on a cold start). */
+  readonly tufCacheDir?: string;
   /** Receives every invocation's report (timings, alerts sent, failures), e.g. for benchmarks. */
   readonly onReport?: (report: InvocationReport) => void;
   /** Where the one-line JSON summary of each invocation goes. Default: console.log (CloudWatch Logs). */
@@ -54,7 +59,19 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
   });
   const deps = {
     logName: config.log.name,
-    client: createLogClient(config.log, http),
+    // Keys followed through TUF are refreshed before each check (metadata cached in /tmp).
+    client:
+      config.log.tufKeys === undefined
+        ? createLogClient(config.log, http)
+        : async () =>
+            createLogClient(
+              await followKeysThroughTuf(config.log, {
+                http,
+                cacheDir: overrides.tufCacheDir ?? join(tmpdir(), 'tlog-monitor-tuf', config.log.name),
+                nowMs: clock.now(),
+              }),
+              http,
+            ),
     store: new DynamoStore({
       client: overrides.dynamo ?? new DynamoDBClient(SDK_SETTINGS),
       tableName: config.tableName,

@@ -3,8 +3,9 @@
  * to the config file, an optional `signingConfig` likewise) becomes one function per log it lists,
  * with the keys pinned into LOG_CONFIG. Synth makes no network request, so Rekor v1/v2 is decided
  * by override, signing config or Sigstore's v2 shard naming (lib/trust/expand.ts), never by probe.
- * A `tuf` source needs the network: fetch the root through TUF first (the CLI does) and deploy
- * the `trustedRoot` file.
+ * A `tuf` source also names a `trustedRoot` file, a snapshot that decides which functions exist;
+ * each function then follows its log's keys through TUF at run time (LogConfig.tufKeys, with the
+ * initial root.json inline in LOG_CONFIG).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -31,10 +32,20 @@ export function expandTrustForSynth(config: MonitorConfig, configPath: string, n
     if (source.trustedRoot === undefined) {
       throw new TlogError(
         'config/invalid',
-        `${source.where}: a "tuf" source cannot be expanded at synth (no network); deploy its trusted_root.json ` +
-          'as { "trustedRoot": "<file>" } (tlog-monitor check fetches and verifies it through TUF and keeps it in <state dir>/tuf/<repository>/targets/)',
+        `${source.where}: a "tuf" source needs "trustedRoot" too at synth (no network): a copy of its ` +
+          'trusted_root.json that decides which functions exist (tlog-monitor check fetches and verifies it ' +
+          'through TUF and keeps it in <state dir>/tuf/<repository>/targets/); the functions then follow the keys through TUF',
       );
     }
+    const followTuf =
+      source.tuf === undefined
+        ? undefined
+        : {
+            url: source.tuf.url,
+            ...(source.tuf.root === undefined
+              ? {}
+              : { root: read(source.tuf.root, `${source.where}.tuf.root`).text }),
+          };
     const signingConfig =
       source.signingConfig === undefined
         ? undefined
@@ -45,6 +56,7 @@ export function expandTrustForSynth(config: MonitorConfig, configPath: string, n
           source,
           trustedRoot: read(source.trustedRoot, `${source.where}.trustedRoot`),
           ...(signingConfig === undefined ? {} : { signingConfig }),
+          ...(followTuf === undefined ? {} : { followTuf }),
         },
         nowMs,
       ),

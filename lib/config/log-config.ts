@@ -51,6 +51,20 @@ export interface LogConfig {
   readonly frozen?: boolean;
   /** PEM certificates the log's HTTPS certificate may chain to (a private CA), besides the system ones. */
   readonly tlsCaBundle?: string;
+  /**
+   * Keys followed through TUF at run time (the Lambda): before each check, the log's keys are
+   * taken afresh from the TUF-verified trusted root, where this log is listed at `baseUrl`.
+   */
+  readonly tufKeys?: LogTufSource;
+}
+
+export interface LogTufSource {
+  /** The TUF repository. */
+  readonly url: string;
+  /** The pinned initial root.json text; absent for the public Sigstore repository. */
+  readonly root?: string;
+  /** The log's base URL in the trusted root. */
+  readonly baseUrl: string;
 }
 
 /** One Rekor v1 key and when it signs (RFC 3339 times from the trusted root's `validFor`). */
@@ -86,6 +100,7 @@ export const LOG_CONFIG_FIELDS = [
   'publicKeys',
   'frozen',
   'tlsCaBundle',
+  'tufKeys',
 ] as const;
 
 const TILE_TYPES: ReadonlySet<LogType> = new Set<LogType>(['tiles', 'static-ct']);
@@ -203,6 +218,8 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     );
   }
 
+  const tufKeys = checkTuf(entry.tufKeys, field('tufKeys'), issues);
+
   issues.throwIfAny();
   // Key order is fixed, so equal configs serialise identically.
   return Object.freeze({
@@ -220,7 +237,31 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     ...(publicKeys === undefined ? {} : { publicKeys }),
     ...(entry.frozen === true ? { frozen: true } : {}),
     ...(typeof tlsCaBundle === 'string' ? { tlsCaBundle } : {}),
+    ...(tufKeys === undefined ? {} : { tufKeys }),
   });
+}
+
+function checkTuf(value: unknown, path: string, issues: ConfigIssues): LogTufSource | undefined {
+  if (value === undefined) return undefined;
+  const url = isPlainObject(value) ? parseLogUrl(value.url) : { error: 'missing' };
+  const baseUrl = isPlainObject(value) ? parseLogUrl(value.baseUrl) : { error: 'missing' };
+  const root = isPlainObject(value) ? value.root : undefined;
+  const extra = isPlainObject(value)
+    ? Object.keys(value).filter((k) => !['url', 'root', 'baseUrl'].includes(k))
+    : [];
+  if (
+    'error' in url ||
+    'error' in baseUrl ||
+    (root !== undefined && (typeof root !== 'string' || root === '')) ||
+    extra.length > 0
+  ) {
+    issues.add(
+      path,
+      `must be { "url": TUF repository, "root"?: initial root.json text, "baseUrl": the log's trusted-root URL }, got ${describe(value)}`,
+    );
+    return undefined;
+  }
+  return Object.freeze({ url: url.url, ...(typeof root === 'string' ? { root } : {}), baseUrl: baseUrl.url });
 }
 
 /** `publicKeys`: Rekor v1 only, PEM P-256 keys with RFC 3339 `validFor`, `publicKey` among them. */

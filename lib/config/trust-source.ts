@@ -7,7 +7,9 @@
  *     "interval"?, "timeoutMs"?, "tlsCaBundle"?,            (every log of the root)
  *     "overrides"?: { "<name | baseUrl>": { "interval"?, "type"?, "url"?, "origin"?, ... } } }
  *
- * Only the shape is checked here; lib/trust/ reads the files, runs TUF and expands the root into
+ * With both `tuf` and `trustedRoot`, the file is a snapshot for `cdk synth` (which makes no network
+ * request) to decide which functions exist; the CLI and each function then follow the keys through
+ * TUF. Only the shape is checked here; lib/trust/ reads the files, runs TUF and expands the root into
  * log entries, each then validated by parseLogConfig like a hand-written one. File paths are
  * relative to the config file. `tuf.root` may be left out only for the public Sigstore repository,
  * whose initial root ships with @sigstore/tuf.
@@ -65,9 +67,6 @@ export function parseTrustSource(
     if (!(TRUST_SOURCE_FIELDS as readonly string[]).includes(key)) {
       issues.add(`${where}.${key}`, unknownFieldMessage(key, TRUST_SOURCE_FIELDS));
     }
-  }
-  if (entry.trustedRoot !== undefined && entry.tuf !== undefined) {
-    issues.add(where, 'give either "trustedRoot" (a file) or "tuf" (a repository), not both');
   }
   const file = (f: string): string | undefined => {
     const v = entry[f];

@@ -4,14 +4,14 @@
  * that cannot deliver a verified trusted root is returned as a failure for the caller to report
  * as `monitor-error` (never as "no logs, nothing to check"); a bad trusted root or config throws.
  */
-import { createRequire } from 'node:module';
 import type { MonitorConfig } from '../config/config-file.ts';
 import type { LogConfig } from '../config/log-config.ts';
-import { PUBLIC_SIGSTORE_TUF_URL, type TrustSource } from '../config/trust-source.ts';
-import { isTlogError, TlogError } from '../errors.ts';
+import type { TrustSource } from '../config/trust-source.ts';
+import { isTlogError, type TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
 import { nameFromUrl, type TlogApi } from './expand.ts';
 import { probeTlogApi } from './probe.ts';
+import { publicSigstoreRoot } from './public-root.ts';
 import { expandTrustSource, withTrustedLogs } from './resolve.ts';
 import { parseTrustedRoot } from './trusted-root.ts';
 import { fetchTrustedRootViaTuf } from './tuf.ts';
@@ -76,7 +76,7 @@ async function trustedRootText(
   source: TrustSource,
   deps: TrustLoadDeps,
 ): Promise<{ text: string; from: string }> {
-  if (source.trustedRoot !== undefined) {
+  if (source.tuf === undefined && source.trustedRoot !== undefined) {
     return { text: await deps.readText(source.trustedRoot), from: source.trustedRoot };
   }
   const tuf = source.tuf as NonNullable<TrustSource['tuf']>;
@@ -89,18 +89,6 @@ async function trustedRootText(
     http: deps.http(source.defaults.tlsCaBundle as string | undefined),
   });
   return { text, from: `tuf ${tuf.url}` };
-}
-
-/** The public Sigstore repository's initial root, as @sigstore/tuf ships it (seeds.json). */
-function publicSigstoreRoot(): Uint8Array {
-  const seeds = createRequire(import.meta.url)('@sigstore/tuf/seeds.json') as Record<
-    string,
-    { 'root.json': string }
-  >;
-  const seed = seeds[PUBLIC_SIGSTORE_TUF_URL];
-  if (seed === undefined)
-    throw new TlogError('trust/unavailable', `@sigstore/tuf has no seed for ${PUBLIC_SIGSTORE_TUF_URL}`);
-  return new Uint8Array(Buffer.from(seed['root.json'], 'base64'));
 }
 
 /** Probes, once, each tlog that no override or signing config places as Rekor v1 or v2. */

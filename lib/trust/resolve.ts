@@ -18,6 +18,8 @@ export interface LoadedTrustSource {
   readonly trustedRoot: { readonly text: string; readonly from: string };
   readonly signingConfig?: { readonly text: string; readonly from: string };
   readonly probed?: ReadonlyMap<string, TlogApi>;
+  /** Deploying with keys followed through TUF: each log's LogConfig.tufKeys (its root.json text, if not the public one). */
+  readonly followTuf?: { readonly url: string; readonly root?: string };
 }
 
 /** One source's logs, each validated by parseLogConfig. Throws TlogError `config/invalid`. */
@@ -41,9 +43,10 @@ export function expandTrustSource(loaded: LoadedTrustSource, nowMs: number): Log
   });
   const issues = new ConfigIssues();
   const logs: LogConfig[] = [];
-  for (const { entry } of expanded) {
+  for (const { entry, baseUrl } of expanded) {
+    const follow = loaded.followTuf === undefined ? {} : { tufKeys: { ...loaded.followTuf, baseUrl } };
     try {
-      logs.push(parseLogConfig(entry, where));
+      logs.push(parseLogConfig({ ...entry, ...follow }, where));
     } catch (e) {
       if (!(e instanceof TlogError && e.code === 'config/invalid')) throw e;
       issues.addAll(issuesOf(e));

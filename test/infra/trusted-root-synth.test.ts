@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -56,7 +56,7 @@ test('a tuf source is refused at synth, saying what to deploy instead', () => {
   const configPath = writeConfig({ logs: [{ tuf: { url: 'https://tuf.example', root: 'root.json' } }] });
   assert.throws(
     () => createMonitorApp({ cwd: tmpdir(), env: {}, context: { config: configPath }, code: standIn() }),
-    /cannot be expanded at synth \(no network\)/,
+    /needs "trustedRoot" too at synth \(no network\)/,
   );
 });
 
@@ -123,4 +123,31 @@ test('with a vpc each function role may manage its network interfaces (Lambda ne
     .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('ec2:CreateNetworkInterface'))
     .map((p) => p.Properties.Roles);
   assert.equal(roles.length, 2);
+});
+
+test('tuf with a trustedRoot snapshot: the functions follow their keys through TUF (root.json in LOG_CONFIG)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tlog-tuf-synth-'));
+  copyFileSync(vectorPath('trust/sigstore-public-trusted_root.json'), join(dir, 'trusted_root.json'));
+  const rootJson = '{"signed":{"_type":"root"},"signatures":[]}';
+  writeFileSync(join(dir, 'root.json'), rootJson);
+  const configPath = writeConfig(
+    {
+      logs: [
+        {
+          tuf: { url: 'https://tuf.example', root: 'root.json' },
+          trustedRoot: 'trusted_root.json',
+          include: ['rekor.sigstore.dev'],
+        },
+      ],
+    },
+    dir,
+  );
+  const { stack } = createMonitorApp({ cwd: dir, env: {}, context: { config: configPath }, code: standIn() });
+  const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+  const config = JSON.parse(fn?.Properties.Environment.Variables.LOG_CONFIG);
+  assert.deepEqual(config.tufKeys, {
+    url: 'https://tuf.example',
+    root: rootJson,
+    baseUrl: 'https://rekor.sigstore.dev',
+  });
 });
