@@ -17,7 +17,8 @@
  * Names come from the URL (host and path), so they are stable across trusted-root updates.
  * The result is raw log entries; the caller validates them with parseLogConfig like any other.
  */
-import { bytesEqual, toBase64 } from '../bytes.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesEqual, toBase64, toHex, utf8 } from '../bytes.ts';
 import { ConfigIssues } from '../config/issues.ts';
 import type { PublicKey } from '../keys/public-key.ts';
 import {
@@ -136,13 +137,16 @@ export function expandTrustedRoot(root: TrustedRootLogs, options: ExpandOptions)
   return out;
 }
 
-/** A readable, stable log name from a URL: host and path, other characters as "-". */
+/**
+ * A readable, stable log name from a URL: host and path, other characters as "-". Names are at
+ * most 64 characters (LOG_NAME_PATTERN); a longer one keeps its first 55 and ends in 8 hex digits
+ * of SHA-256(URL), so two long URLs never share a name.
+ */
 export function nameFromUrl(url: string): string {
   const u = new URL(url);
-  return `${u.host}${u.pathname}`
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
+  const name = `${u.host}${u.pathname}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  if (name.length <= 64) return name;
+  return `${name.slice(0, 55)}-${toHex(sha256(utf8(url))).slice(0, 8)}`;
 }
 
 /** Rekor v1 or v2 for one tlog base URL, and why (see the file comment for the order). */
