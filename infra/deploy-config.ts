@@ -102,7 +102,7 @@ export function checkDeployable(logs: readonly LogConfig[], source: string): voi
       issues.add(
         at,
         `the entry is ${size} bytes as JSON, over the ${MAX_LOG_CONFIG_BYTES} bytes that fit in the function's ` +
-          'environment (Lambda allows 4 KB in all); list fewer witnesses',
+          'environment (Lambda allows 4 KB in all); list fewer witnesses, or shorten tlsCaBundle or the TUF root.json',
       );
     }
   });

@@ -14,8 +14,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { LengthOrHashMismatchError, UnsignedMetadataError } from '@tufjs/models/dist/error.js';
 import { BaseFetcher, Updater } from 'tuf-js';
-import { DownloadHTTPError } from 'tuf-js/dist/error.js';
+import {
+  BadVersionError,
+  DownloadError,
+  DownloadHTTPError,
+  DownloadLengthMismatchError,
+  EqualVersionError,
+  ExpiredMetadataError,
+  RepositoryError,
+} from 'tuf-js/dist/error.js';
 import { TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
 
@@ -81,12 +90,29 @@ class BoundedFetcher extends BaseFetcher {
   }
 }
 
-/** An error and its causes, with tuf-js's error class names (ExpiredMetadataError, ...). */
+/**
+ * TUF's failure kinds, most specific first, by class rather than by `constructor.name`, which a
+ * minified bundle renames.
+ */
+const TUF_ERRORS: ReadonlyArray<readonly [new (...args: never[]) => Error, string]> = [
+  [ExpiredMetadataError, 'ExpiredMetadataError'],
+  [UnsignedMetadataError, 'UnsignedMetadataError'],
+  [LengthOrHashMismatchError, 'LengthOrHashMismatchError'],
+  [EqualVersionError, 'EqualVersionError'],
+  [BadVersionError, 'BadVersionError'],
+  [RepositoryError, 'RepositoryError'],
+  [DownloadLengthMismatchError, 'DownloadLengthMismatchError'],
+  [DownloadHTTPError, 'DownloadHTTPError'],
+  [DownloadError, 'DownloadError'],
+];
+
+/** An error and its causes, each TUF error with its kind (ExpiredMetadataError, ...). */
 function describe(e: unknown): string {
   const parts: string[] = [];
   let cur: unknown = e;
   for (let depth = 0; cur instanceof Error && depth < 4; depth++) {
-    parts.push(cur instanceof TlogError ? cur.message : `${cur.constructor.name}: ${cur.message}`);
+    const kind = TUF_ERRORS.find(([type]) => cur instanceof type)?.[1];
+    parts.push(kind === undefined ? cur.message : `${kind}: ${cur.message}`);
     cur = cur.cause;
   }
   return parts.join(': ') || String(e);
