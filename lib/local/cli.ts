@@ -90,10 +90,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         clock: systemClock,
         timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
       });
-    const { logs, store, trustFailures } = await loadTargets(command, values, httpFor);
+    const { logs, store, trustFailures, tufCacheDir } = await loadTargets(command, values, httpFor);
     const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
     if (command === 'check') {
-      const results = [...trustFailures, ...(await runChecks(logs, { httpFor, store, clock: systemClock }))];
+      const results = [
+        ...trustFailures,
+        ...(await runChecks(logs, { httpFor, store, clock: systemClock, tufCacheDir })),
+      ];
       results.forEach(print);
       return worstExitCode(results);
     }
@@ -103,7 +106,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     const signal = io.signal ?? stopSignal();
     return await watchLogs(
       logs,
-      { httpFor, store, clock: systemClock },
+      { httpFor, store, clock: systemClock, tufCacheDir },
       { onResult: print, signal, iterations },
     );
   } catch (e) {
@@ -166,7 +169,12 @@ async function loadTargets(
   command: 'check' | 'watch',
   v: Values,
   httpFor: (log: Pick<LogConfig, 'timeoutMs' | 'tlsCaBundle'>) => HttpClient,
-): Promise<{ logs: LogConfig[]; store: StateStore; trustFailures: CheckResult[] }> {
+): Promise<{
+  logs: LogConfig[];
+  store: StateStore;
+  trustFailures: CheckResult[];
+  tufCacheDir?: (log: LogConfig) => string;
+}> {
   const adHoc = v.type !== undefined || v.url !== undefined || v['public-key'] !== undefined;
   if (adHoc) {
     if (command !== 'check')
@@ -218,7 +226,12 @@ async function loadTargets(
       );
     }
   }
-  return { logs, store: FileStateStore.directory(loaded.stateDir), trustFailures: loaded.trustFailures };
+  return {
+    logs,
+    store: FileStateStore.directory(loaded.stateDir),
+    trustFailures: loaded.trustFailures,
+    tufCacheDir: loaded.tufCacheDir,
+  };
 }
 
 function defaultName(url: string): string {

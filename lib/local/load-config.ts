@@ -23,6 +23,8 @@ export interface LoadedConfig {
   readonly stateDir: string;
   /** Trust sources that could not be loaded, as `monitor-error` results. */
   readonly trustFailures: CheckResult[];
+  /** Each TUF-keyed log's own metadata cache (checks run concurrently; caches are not shared). */
+  readonly tufCacheDir: (log: LogConfig) => string;
 }
 
 export async function loadConfig(
@@ -63,7 +65,9 @@ export async function loadConfig(
   if (expanded.logs.length === 0 && trustFailures.length === 0) {
     throw new TlogError('config/invalid', `${configPath}: no logs to check`);
   }
-  return { config: expanded, configPath, stateDir, trustFailures };
+  const tufCacheDir = (log: LogConfig) =>
+    join(stateDir, 'tuf', nameFromUrl(log.tufKeys?.url ?? log.url), 'logs', log.name);
+  return { config: expanded, configPath, stateDir, trustFailures, tufCacheDir };
 }
 
 async function readText(path: string, what: string): Promise<string> {

@@ -31,8 +31,16 @@ import {
 
 export type TlogApi = 'rekor-v1' | 'tiles';
 
-/** Why a tlog was taken for v1 or v2: shown in `describeExpansion` and in errors. */
+/** Why a tlog was taken for Rekor v1 or v2; errors say it. */
 export type TlogApiReason = 'override' | 'signing-config' | 'probe' | 'v2-shard-name' | 'default-v1';
+
+const REASON_TEXT: Readonly<Record<TlogApiReason, string>> = {
+  override: 'its type override',
+  'signing-config': "the signing config's majorApiVersion",
+  probe: 'the probe of /api/v1/log and /api/v2/checkpoint',
+  'v2-shard-name': "Sigstore's log<year>-<n> naming of Rekor v2 shards",
+  'default-v1': 'default: no override, signing config or probe said otherwise',
+};
 
 export interface ExpandOptions {
   /** Milliseconds since the epoch: decides which logs are frozen. */
@@ -57,7 +65,6 @@ export interface ExpandedLog {
   /** A raw log entry for parseLogConfig. */
   readonly entry: Record<string, unknown>;
   readonly baseUrl: string;
-  readonly reason?: TlogApiReason;
 }
 
 /** Fields a trusted root decides; an override may not change them. */
@@ -93,10 +100,16 @@ export function expandTrustedRoot(root: TrustedRootLogs, options: ExpandOptions)
     }
     const entry =
       api.api === 'rekor-v1'
-        ? rekorV1Entry(name, baseUrl, keys, options.nowMs, at, issues)
+        ? rekorV1Entry(
+            name,
+            baseUrl,
+            keys,
+            options.nowMs,
+            `${at} (Rekor v1 by ${REASON_TEXT[api.reason]})`,
+            issues,
+          )
         : rekorV2Entry(name, baseUrl, keys, options.nowMs, override.origin, at, issues);
-    if (entry)
-      out.push({ entry: merge(entry, options.defaults, override, at, issues), baseUrl, reason: api.reason });
+    if (entry) out.push({ entry: merge(entry, options.defaults, override, at, issues), baseUrl });
   }
   for (const [baseUrl, keys] of groupByUrl(root.ctlogs)) {
     const name = nameFromUrl(baseUrl);

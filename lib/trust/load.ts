@@ -57,6 +57,15 @@ export async function loadTrustSources(
     const probed = deps.probe
       ? await probeUndecided(source, rootText, signingConfig === undefined, deps)
       : undefined;
+    // Keys from TUF are refreshed before each check (LogConfig.tufKeys), so a long `watch`
+    // follows a rotation instead of calling the new shard's heads bad signatures.
+    const followTuf =
+      source.tuf === undefined
+        ? undefined
+        : {
+            url: source.tuf.url,
+            ...(source.tuf.root === undefined ? {} : { root: await deps.readText(source.tuf.root) }),
+          };
     logs.push(
       ...expandTrustSource(
         {
@@ -64,6 +73,7 @@ export async function loadTrustSources(
           trustedRoot: rootText,
           ...(signingConfig === undefined ? {} : { signingConfig }),
           ...(probed === undefined ? {} : { probed }),
+          ...(followTuf === undefined ? {} : { followTuf }),
         },
         deps.nowMs,
       ),

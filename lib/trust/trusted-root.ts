@@ -9,7 +9,7 @@
  * cannot verify anything is refused when the configuration is read, not at the first check.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesEqual, concatBytes, fromBase64, toBase64, utf8 } from '../bytes.ts';
+import { concatBytes, fromBase64, utf8 } from '../bytes.ts';
 import { ConfigIssues, describe, isPlainObject } from '../config/issues.ts';
 import { parseJsonText } from '../config/json-text.ts';
 import { parseLogUrl } from '../config/log-url.ts';
@@ -187,12 +187,4 @@ export function spkiLogId(key: PublicKey): Uint8Array {
  */
 export function ed25519NoteLogId(origin: string, key: PublicKey & { kind: 'ed25519' }): Uint8Array {
   return sha256(concatBytes(utf8(`${origin}\n`), Uint8Array.of(0x01), key.raw));
-}
-
-export function sameLogId(a: Uint8Array, b: Uint8Array): boolean {
-  return bytesEqual(a, b);
-}
-
-export function logIdText(id: Uint8Array): string {
-  return toBase64(id);
 }

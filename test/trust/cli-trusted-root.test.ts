@@ -42,7 +42,8 @@ function listed(baseUrl: string, publicKey: KeyObject, origin?: string): TestLog
 
 /** The tile log's Ed25519 key from its verifier key string `<name>+<hash>+<base64(0x01 ‖ key)>`. */
 function tileKey(log: TileLog): KeyObject {
-  const raw = Buffer.from(log.publicKey.split('+')[2] as string, 'base64').subarray(1);
+  // The base64 may itself contain "+": everything after the second "+" is the key.
+  const raw = Buffer.from(log.publicKey.split('+').slice(2).join('+'), 'base64').subarray(1);
   const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
   return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { parseConfigFile } from '../../lib/config/config-file.ts';
 import type { LogConfig } from '../../lib/config/log-config.ts';
 import { PRESETS } from '../../lib/config/presets.ts';
+import { tlogApi } from '../../lib/trust/expand.ts';
 import { expandTrustSource, withTrustedLogs } from '../../lib/trust/resolve.ts';
 import { readVectorText } from '../support/vectors.ts';
 
@@ -94,4 +95,28 @@ test('mistakes name the trust entry and the field', () => {
     /is not the C2SP key hash of origin "other.example"/,
   );
   assert.throws(() => expand({ interval: 'often' }), /interval: must be a duration/);
+});
+
+test('Rekor v1 or v2: override, then signing config, then probe, then the v2 shard name, then v1', () => {
+  const url = 'https://log2026-1.rekor.example.dev';
+  const apiVersions = new Map([[url, 1]]);
+  const probed = new Map([[url, 'tiles' as const]]);
+  assert.deepEqual(tlogApi(url, 'rekor-v1', { apiVersions, probed }), {
+    api: 'rekor-v1',
+    reason: 'override',
+  });
+  assert.deepEqual(tlogApi(url, undefined, { apiVersions, probed }), {
+    api: 'rekor-v1',
+    reason: 'signing-config',
+  });
+  assert.deepEqual(tlogApi(url, undefined, { probed: new Map([[url, 'rekor-v1' as const]]) }), {
+    api: 'rekor-v1',
+    reason: 'probe',
+  });
+  assert.deepEqual(tlogApi(url, undefined, {}), { api: 'tiles', reason: 'v2-shard-name' });
+  assert.deepEqual(tlogApi('https://rekor.example.dev', undefined, {}), {
+    api: 'rekor-v1',
+    reason: 'default-v1',
+  });
+  assert.ok('error' in tlogApi(url, 'ct', {}));
 });

@@ -2,15 +2,21 @@
  * Keys through TUF, end to end with the CLI: a TUF repository on 127.0.0.1 (metadata signed in
  * the test) serves a trusted_root.json listing CT test logs. Fetched and verified from the pinned
  * root; expired or forged metadata is `monitor-error` (exit 2), never a run with nothing to check;
- * a log added to the trusted root (a new shard) is checked from the next run on.
+ * a log added to the trusted root (a new shard) is checked from the next run on; and each check
+ * takes its keys afresh through TUF, so a long `watch` follows a key rotation.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { parseLogConfig } from '../../lib/config/log-config.ts';
+import { createHttpClient } from '../../lib/http/bounded-client.ts';
+import { systemClock } from '../../lib/http/ports.ts';
+import { FileStateStore } from '../../lib/local/file-state-store.ts';
+import { runOne } from '../../lib/local/run.ts';
 import { runCli } from '../support/test-log-cli.ts';
 import { startTestLog, type TestLog } from '../support/test-log-server.ts';
 import { type TestLogKey, trustedRootJson } from '../support/trusted-root.ts';
@@ -111,4 +117,33 @@ test('an unreachable repository is a monitor-error', async () => {
   assert.equal(run.code, 2);
   assert.equal(run.results[0]?.status, 'monitor-error');
   assert.match(run.results[0]?.message ?? '', /TUF repository http:\/\/127\.0\.0\.1:9/);
+});
+
+test('every check takes the keys afresh from TUF (a long watch follows a rotation)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tlog-tuf-run-'));
+  const stale = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+    type: 'spki',
+    format: 'pem',
+  });
+  const log = parseLogConfig(
+    {
+      name: 'followed',
+      type: 'ct',
+      url: logB.url,
+      publicKey: stale,
+      tufKeys: { url: repo.url, root: repo.rootJson, baseUrl: logB.url },
+    },
+    'test',
+  );
+  const deps = {
+    httpFor: () => createHttpClient({ fetch: globalThis.fetch, clock: systemClock, retries: 0 }),
+    store: FileStateStore.directory(join(dir, 'state')),
+    clock: systemClock,
+    tufCacheDir: () => join(dir, 'tuf'),
+  };
+  repo.publish(trustedRootJson([], [ctKey(logB)]));
+  assert.equal((await runOne(log, deps)).status, 'initialized', 'the deployed stale key was replaced');
+  repo.publish(trustedRootJson([], [ctKey(logB)]), { timestampExpiresInMs: -60_000 });
+  const failed = await runOne(log, deps);
+  assert.deepEqual([failed.status, failed.errorCode], ['monitor-error', 'trust/unavailable']);
 });
