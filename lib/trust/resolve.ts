@@ -4,7 +4,7 @@
  */
 import type { MonitorConfig } from '../config/config-file.ts';
 import { ConfigIssues, issuesOf } from '../config/issues.ts';
-import { LOG_NAME_PATTERN, type LogConfig, parseLogConfig } from '../config/log-config.ts';
+import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
 import { parseLogUrl } from '../config/log-url.ts';
 import type { TrustSource } from '../config/trust-source.ts';
 import { TlogError } from '../errors.ts';
@@ -70,7 +70,6 @@ export function withTrustedLogs(config: MonitorConfig, trusted: readonly LogConf
       );
       continue;
     }
-    if (!LOG_NAME_PATTERN.test(log.name)) continue; // parseLogConfig already refused it
     seen.set(log.name.toLowerCase(), log);
     added.push(log);
   }
