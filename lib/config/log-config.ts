@@ -4,6 +4,7 @@
  * reports every problem, each naming the log and the field.
  */
 
+import { X509Certificate } from 'node:crypto';
 import { isTlogError } from '../errors.ts';
 import type { LogType } from '../logs/log-client.ts';
 import { parseWitnessPolicy } from '../tiles/witness-policy.ts';
@@ -208,14 +209,9 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     issues.add(field('frozen'), `must be true or false, got ${describe(entry.frozen)}`);
   }
   const tlsCaBundle = entry.tlsCaBundle;
-  if (
-    tlsCaBundle !== undefined &&
-    (typeof tlsCaBundle !== 'string' || !tlsCaBundle.includes('-----BEGIN CERTIFICATE-----'))
-  ) {
-    issues.add(
-      field('tlsCaBundle'),
-      `must be PEM text with one or more "-----BEGIN CERTIFICATE-----" blocks, got ${describe(tlsCaBundle)}`,
-    );
+  if (tlsCaBundle !== undefined) {
+    const problem = caBundleProblem(tlsCaBundle);
+    if (problem !== undefined) issues.add(field('tlsCaBundle'), `${problem}, got ${describe(tlsCaBundle)}`);
   }
 
   const tufKeys = checkTuf(entry.tufKeys, field('tufKeys'), issues);
@@ -472,3 +468,22 @@ function checkMinWitnesses(
   }
   return value;
 }
+
+/**
+ * Why a tlsCaBundle is unusable, if it is: it must be PEM certificates (RFC 7468 §5), each one
+ * parseable, so a pasted-in mistake is a config error, not an `unreachable` at every check.
+ */
+function caBundleProblem(value: unknown): string | undefined {
+  const blocks = typeof value === 'string' ? (value.match(PEM_CERTIFICATE) ?? []) : [];
+  if (blocks.length === 0) return 'must be PEM text with one or more "-----BEGIN CERTIFICATE-----" blocks';
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (e) {
+      return `certificate ${i + 1} of ${blocks.length} does not parse (${(e as Error).message})`;
+    }
+  }
+  return undefined;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;

@@ -61,3 +61,14 @@ test('a bundle holding some other CA does not help', async () => {
     /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/,
   );
 });
+
+test('a tlsCaBundle that is not PEM certificates is a config error naming the field', async () => {
+  const notPem = await check({ tlsCaBundle: 'my-ca.pem' });
+  assert.equal(notPem.code, 2);
+  assert.match(notPem.err, /\("private-ct"\)\.tlsCaBundle: must be PEM text/);
+  // The first half of the certificate's base64 only: not a whole DER structure.
+  const lines = caPem.trim().split('\n');
+  const broken = [...lines.slice(0, Math.ceil(lines.length / 2)), lines[lines.length - 1]].join('\n');
+  const bad = await check({ tlsCaBundle: `${caPem}\n${broken}` });
+  assert.match(bad.err, /tlsCaBundle: certificate 2 of 2 does not parse/);
+});
