@@ -44,8 +44,9 @@ export interface LogConfig {
   readonly trustedHead?: string;
   /**
    * Rekor v1 only: every key of the sharded log with its validity, as a trusted root lists them
-   * (lib/trust/expand.ts). `publicKey` is one of them (the active shard's); a retired shard's
-   * head verifies with the key listed for it.
+   * (lib/trust/expand.ts). `publicKey` is one of them (the active shard's). A head verifies with
+   * whichever of them signed it: Rekor signs a retired shard's head with that shard's key when it
+   * serves it, so the head's time says nothing about which key's `validFor` it falls in.
    */
   readonly publicKeys?: readonly ShardKey[];
   /** The log no longer grows (its trusted-root validity has ended): checked, no growth alarm. */

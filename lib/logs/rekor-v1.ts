@@ -29,7 +29,7 @@ export interface RekorV1Options {
   /** Base URL, e.g. https://rekor.sigstore.dev (no trailing slash). */
   readonly url: string;
   readonly key: PublicKey;
-  /** The keys of other shards (a trusted root's `publicKeys`): a shard's head verifies with its own. */
+  /** The keys of other shards (a trusted root's `publicKeys`): a head verifies with whichever signed it. */
   readonly shardKeys?: readonly PublicKey[];
   readonly http: HttpClient;
   /** Checkpoint signer name and origin prefix; defaults to the URL's host name. */
