@@ -3,7 +3,7 @@
  *
  *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
  *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--json]
- *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
+ *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--json] [--iterations N]
  *
  * USAGE below is the full help text. Exit code: 0 all clean, 1 some log misbehaved (outranks 2),
  * 2 some log could not be checked, or bad usage.
@@ -28,7 +28,7 @@ export const USAGE = `tlog-monitor — prove that transparency logs stay append-
 Usage:
   tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
   tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--json]
-  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
+  tlog-monitor watch [--config FILE] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--json] [--iterations N]
 
 Commands:
   check   check each log once: verify its signed head against the pinned key and prove it
