@@ -7,6 +7,8 @@
  * Lambda context's remaining time (checkDeadline). It returns the CheckResult, and throws (so
  * Lambda retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -23,10 +25,12 @@ import {
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
 import { createHttpClient } from '../lib/http/bounded-client.ts';
+import { caBundleFetch } from '../lib/http/ca-bundle-fetch.ts';
 import { withDeadline } from '../lib/http/deadline.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
 import { createLogClient } from '../lib/logs/create-client.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
+import { followKeysThroughTuf } from '../lib/trust/follow-keys.ts';
 
 export interface HandlerOverrides {
   readonly dynamo?: DynamoDBClient;
@@ -34,6 +38,8 @@ export interface HandlerOverrides {
   readonly sns?: SNSClient;
   readonly fetch?: FetchPort;
   readonly clock?: Clock;
+  /** Where TUF metadata is cached. Default: /tmp/tlog-monitor-tuf/<log> (refetched on a cold start). */
+  readonly tufCacheDir?: string;
   /** Receives every invocation's report (timings, alerts sent, failures), e.g. for benchmarks. */
   readonly onReport?: (report: InvocationReport) => void;
   /** Where the one-line JSON summary of each invocation goes. Default: console.log (CloudWatch Logs). */
@@ -53,7 +59,12 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
   const config = readRuntimeConfig(env);
   const clock = overrides.clock ?? systemClock;
   const http = createHttpClient({
-    fetch: overrides.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+    // A log behind a private CA: its tlsCaBundle is added to the trusted roots (LOG_CONFIG).
+    fetch:
+      overrides.fetch ??
+      (config.log.tlsCaBundle === undefined
+        ? (url, init) => globalThis.fetch(url, init)
+        : caBundleFetch(config.log.tlsCaBundle)),
     clock,
     ...(config.log.timeoutMs !== undefined ? { timeoutMs: config.log.timeoutMs } : {}),
   });
@@ -81,10 +92,20 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     // A log client per invocation, whose every request ends by the check's deadline.
     const now = clock.now();
     const at = checkDeadline(now, context?.getRemainingTimeInMillis() ?? REMAINING_WITHOUT_CONTEXT_MS);
-    const client = createLogClient(
-      config.log,
-      withDeadline(http, at, `the check's deadline (${at - now} ms)`),
-    );
+    const bounded = withDeadline(http, at, `the check's deadline (${at - now} ms)`);
+    // Keys followed through TUF are refreshed before each check (metadata cached in /tmp).
+    const client =
+      config.log.tufKeys === undefined
+        ? createLogClient(config.log, bounded)
+        : async () =>
+            createLogClient(
+              await followKeysThroughTuf(config.log, {
+                http: bounded,
+                cacheDir: overrides.tufCacheDir ?? join(tmpdir(), 'tlog-monitor-tuf', config.log.name),
+                nowMs: clock.now(),
+              }),
+              bounded,
+            );
     const report = await invoke(parseEvent(event), { ...deps, client });
     overrides.onReport?.(report);
     const { result, timings, alertsSent, failures } = report;

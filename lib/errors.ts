@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'state/corrupt'
   | 'state/conflict'
   | 'state/io'
+  // Trust roots: a TUF repository that cannot give a verified trusted_root.json
+  | 'trust/unavailable'
   // Alert and metric delivery (SNS, CloudWatch, console)
   | 'sink/unavailable';
 

@@ -56,7 +56,11 @@ export interface EvidenceStore extends StateStore, AlertStateStore {
 
 export interface InvocationDeps {
   readonly logName: string;
-  readonly client: LogClient;
+  /**
+   * The log client, or how to build it for this invocation (keys followed through TUF). A
+   * factory that throws makes the result `monitor-error` with its message, alerted like any other.
+   */
+  readonly client: LogClient | (() => Promise<LogClient>);
   readonly store: EvidenceStore;
   readonly metrics: MetricsSink;
   readonly alerts: AlertSink;
@@ -118,11 +122,19 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
       timings[key] += clock.now() - t0;
     }
   };
+  let base: LogClient | undefined;
+  let notBuilt: unknown;
+  try {
+    base = typeof deps.client === 'function' ? await timed('log', deps.client) : deps.client;
+  } catch (e) {
+    notBuilt = e;
+  }
+  const built = base as LogClient;
   const client: LogClient = {
-    type: deps.client.type,
-    fetchView: () => timed('log', () => deps.client.fetchView()),
-    fetchConsistencyProof: (a, b) => timed('log', () => deps.client.fetchConsistencyProof(a, b)),
-    verifyStoredHead: (s) => deps.client.verifyStoredHead(s),
+    type: built?.type,
+    fetchView: () => timed('log', () => built.fetchView()),
+    fetchConsistencyProof: (a, b) => timed('log', () => built.fetchConsistencyProof(a, b)),
+    verifyStoredHead: (s) => built.verifyStoredHead(s),
   };
   let loaded: StoredState | undefined;
   let firstLoad = true;
@@ -150,15 +162,23 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
 
   const failures: string[] = [];
   const splitView = event.kind === 'verify-checkpoint';
-  const result =
-    event.kind === 'verify-checkpoint'
-      ? await verifyForeignCheckpoint(logName, event.checkpoint, { client, store, clock })
-      : await checkLog(logName, {
-          client,
-          store,
-          clock,
-          ...(deps.trustedHead !== undefined ? { trustedHead: deps.trustedHead } : {}),
-        });
+  const result: CheckResult =
+    notBuilt !== undefined
+      ? {
+          log: logName,
+          status: 'monitor-error',
+          durationMs: Math.max(0, clock.now() - begin),
+          message: notBuilt instanceof Error ? notBuilt.message : String(notBuilt),
+          errorCode: notBuilt instanceof TlogError ? notBuilt.code : 'internal',
+        }
+      : event.kind === 'verify-checkpoint'
+        ? await verifyForeignCheckpoint(logName, event.checkpoint, { client, store, clock })
+        : await checkLog(logName, {
+            client,
+            store,
+            clock,
+            ...(deps.trustedHead !== undefined ? { trustedHead: deps.trustedHead } : {}),
+          });
   if (result.status === 'monitor-error') failures.push(result.message ?? 'monitor error');
 
   let metricsError: string | undefined;

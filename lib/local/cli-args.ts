@@ -20,6 +20,7 @@ const OPTIONS = {
   name: { type: 'string' },
   timeout: { type: 'string' },
   deadline: { type: 'string' },
+  'trusted-root': { type: 'string' },
   json: { type: 'boolean' },
   iterations: { type: 'string' },
   'metrics-port': { type: 'string' },

@@ -2,8 +2,8 @@
  * The `tlog-monitor` command line (DESIGN.md, "CLI"); the full help text is in usage.ts:
  *
  *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
- *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--deadline S] [--json]
- *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
+ *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json]
+ *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
  *   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR | --aws --table T] [--json]
  *   tlog-monitor --version | --help
  *
@@ -15,7 +15,9 @@ import type { LogConfig } from '../config/log-config.ts';
 import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
+import { caBundleFetch } from '../http/ca-bundle-fetch.ts';
 import { withDeadline } from '../http/deadline.ts';
+import type { HttpClient } from '../http/ports.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
 import type { MetricsSink } from '../monitor/metrics.ts';
@@ -78,7 +80,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
     const deadlineMs = values.deadline === undefined ? DEFAULT_DEADLINE_MS : parseDeadline(values.deadline);
-    const targets = await loadTargets(command, values);
+    // Called as each check starts (run.ts): its deadline counts from then. A log behind a private
+    // CA has its tlsCaBundle added to the trusted roots (also for its trust root's TUF repository).
+    const httpFor = (log: Pick<LogConfig, 'timeoutMs' | 'tlsCaBundle'>): HttpClient =>
+      withDeadline(
+        createHttpClient({
+          fetch: log.tlsCaBundle === undefined ? globalThis.fetch : caBundleFetch(log.tlsCaBundle),
+          clock: systemClock,
+          timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
+        }),
+        systemClock.now() + deadlineMs,
+        `the check's deadline (${deadlineMs} ms)`,
+      );
+    const targets = await loadTargets(command, values, httpFor);
     if (command === 'status') return await runStatus(targets, values, io);
     // The monitor's own state first: a state directory it cannot write fails every log now,
     // as monitor-error, before any request is made.
@@ -95,19 +109,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       }
       return 2;
     }
+    // Trust sources that could not be loaded (TUF unreachable, expired, forged): monitor-error.
+    for (const r of targets.trustFailures) await finishResult(r, targets, values, io);
+    if (targets.trustFailures.length > 0 && targets.logs.length === 0) return 2;
     const deps: RunDeps = {
-      // Called as each check starts (run.ts): its deadline counts from then.
-      httpFor: (log: LogConfig) =>
-        withDeadline(
-          createHttpClient({
-            fetch: globalThis.fetch,
-            clock: systemClock,
-            timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
-          }),
-          systemClock.now() + deadlineMs,
-          `the check's deadline (${deadlineMs} ms)`,
-        ),
+      httpFor,
       store: targets.store,
+      ...(targets.tufCacheDir !== undefined ? { tufCacheDir: targets.tufCacheDir } : {}),
       clock: systemClock,
       ...(io.progressEveryMs !== undefined
         ? { progress: { everyMs: io.progressEveryMs, report: (line: string) => io.err(line) } }
@@ -116,7 +124,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (command === 'check') {
       const results = await runChecks(targets.logs, deps);
       for (const r of results) await finishResult(r, targets, values, io);
-      return worstExitCode(results);
+      return worstExitCode([...targets.trustFailures, ...results]);
     }
     return await watch(targets, deps, values, io);
   } catch (e) {

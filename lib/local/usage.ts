@@ -3,8 +3,8 @@ export const USAGE = `tlog-monitor — prove that transparency logs stay append-
 
 Usage:
   tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
-  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--deadline S] [--json]
-  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
+  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json]
+  tlog-monitor watch [--config FILE] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR] [--json]
   tlog-monitor status --aws --table T [--config FILE] [--log NAME] [--json]
   tlog-monitor --version
@@ -19,6 +19,7 @@ Commands:
 Options:
   --config FILE      config file (default: tlog-monitor.config.json)
   --log NAME         only this configured log
+  --trusted-root FILE  monitor every log a Sigstore trusted_root.json lists (with or without --config)
   --state-dir DIR    directory of state files, one per log (default: config "stateDir" or .tlog-monitor-state)
   --type T           rekor-v1 | ct | tiles | static-ct
   --url URL          the log's base URL (https, or http on loopback)

@@ -36,6 +36,8 @@ export interface RekorV1Options {
   /** Base URL, e.g. https://rekor.sigstore.dev (no trailing slash). */
   readonly url: string;
   readonly key: PublicKey;
+  /** The keys of other shards (a trusted root's `publicKeys`): a head verifies with whichever signed it. */
+  readonly shardKeys?: readonly PublicKey[];
   readonly http: HttpClient;
   /**
    * The configured origin: the signer's host name, enforced exactly (signature line name and
@@ -60,12 +62,15 @@ const ORIGIN_RE = /^(\S+) - (\S+)$/;
 const TIMESTAMP_RE = /^Timestamp: (0|[1-9][0-9]{0,19})$/;
 
 export function rekorV1Client(options: RekorV1Options): LogClient {
-  requireP256(options.key, 'rekor-v1');
+  const keys = [options.key, ...(options.shardKeys ?? [])];
+  for (const k of keys) requireP256(k, 'rekor-v1');
   const pinnedName = options.signerName;
-  const verifier: NoteVerifier =
+  // Each key by its hint: with a configured origin, under that name only; without, whatever the name.
+  const verifiers: readonly NoteVerifier[] = keys.map((k) =>
     pinnedName !== undefined
-      ? ecdsaNoteVerifier(pinnedName, options.key)
-      : { ...ecdsaNoteVerifier('rekor', options.key), anyName: true };
+      ? ecdsaNoteVerifier(pinnedName, k)
+      : { ...ecdsaNoteVerifier('rekor', k), anyName: true },
+  );
   const originRule = (origin: string): boolean => {
     const m = ORIGIN_RE.exec(origin);
     return m !== null && (pinnedName === undefined || m[1] === pinnedName);
@@ -76,7 +81,7 @@ export function rekorV1Client(options: RekorV1Options): LogClient {
     withReceived(signed, () => {
       // The shard comes from the signed origin only (an origin without it would leave the shard
       // to the unsigned treeID field, and a stored head read back could never be matched to it).
-      const { note, checkpoint } = verifyCheckpoint(signed, [verifier], originRule);
+      const { note, checkpoint } = verifyCheckpoint(signed, verifiers, originRule);
       const shard = (ORIGIN_RE.exec(checkpoint.origin) as RegExpExecArray)[2] as string;
       requirePossibleHead(checkpoint.size, checkpoint.rootHash);
       const timestamp = signedTimestamp(checkpoint);

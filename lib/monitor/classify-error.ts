@@ -23,6 +23,7 @@ export function statusForError(e: unknown): CheckStatus {
     case 'state/conflict':
     case 'state/io':
     case 'config/invalid':
+    case 'trust/unavailable':
     case 'key/malformed':
     case 'key/unsupported':
       return 'monitor-error';
