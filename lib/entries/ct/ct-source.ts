@@ -14,13 +14,15 @@
  */
 import { TlogError } from '../../errors.ts';
 import type { Clock, HttpClient } from '../../http/ports.ts';
-import { asArray, asBase64, asObject, getArray, getBase64, type JsonObject } from '../../json/access.ts';
+import { asArray, asBase64, asObject, getBase64, type JsonObject } from '../../json/access.ts';
 import { hashLeaf } from '../../merkle/index.ts';
 import type { EntrySource, ScanTarget } from '../entry-source.ts';
+import { decodeBase64Strict } from '../fast-base64.ts';
 import { appendToRange, rangeBeforeFromProof } from '../range-before.ts';
 import type { ReceivedEntry } from '../received-entry.ts';
 import { RequestPool } from '../request-pool.ts';
 import { aboutEntries, parseJsonBody, requireRange, requireRangeEnd } from '../source-checks.ts';
+import { parseGetEntriesPage } from './get-entries-page.ts';
 
 export interface CtEntryOptions {
   /** Base URL of the log, e.g. https://ctfe.sigstore.dev/2022 (no trailing slash). */
@@ -68,11 +70,10 @@ export function ctEntrySource(options: CtEntryOptions): CtEntrySource {
   const getEntries = async (start: bigint, last: bigint): Promise<ReceivedEntry[]> => {
     const url = `${options.url}/ct/v1/get-entries?start=${start}&end=${last}`;
     try {
-      const list = getArray(
-        asObject(await getJson(url, maxBytes), 'get-entries answer'),
-        'entries',
-        'get-entries answer',
+      const res = await pool.request(url, () =>
+        options.http.get(url, { maxBytes, accept: 'application/json', acceptStatuses: [429] }),
       );
+      const list = parseGetEntriesPage(res.body);
       const asked = last - start + 1n;
       if (list.length === 0 || BigInt(list.length) > asked) {
         throw new TlogError(
@@ -81,13 +82,12 @@ export function ctEntrySource(options: CtEntryOptions): CtEntrySource {
           { expected: asked.toString(), actual: list.length },
         );
       }
-      return list.map((item, i) => {
+      return list.map((e, i) => {
         const path = `get-entries answer.entries[${i}]`;
-        const e = asObject(item, path);
         return {
           index: start + BigInt(i),
-          leaf: getBase64(e, 'leaf_input', path),
-          unsigned: getBase64(e, 'extra_data', path),
+          leaf: decodeBase64Strict(e.leafInput, `${path}.leaf_input`),
+          unsigned: decodeBase64Strict(e.extraData, `${path}.extra_data`),
         };
       });
     } catch (e) {

@@ -14,13 +14,13 @@ import {
   asArray,
   asObject,
   asString,
-  getBase64,
   getBigInt,
   getOptionalObject,
   type JsonObject,
   type JsonValue,
   U64_MAX,
 } from '../../json/access.ts';
+import { decodeBase64Strict } from '../fast-base64.ts';
 
 /** One entry as Rekor answered it. */
 export interface RekorLogEntry {
@@ -38,30 +38,35 @@ export interface RekorInclusionProof {
   /** Index in the shard's tree. */
   readonly logIndex: bigint;
   readonly treeSize: bigint;
-  readonly hashes: readonly Uint8Array[];
+  /** The proof's hashes, when they were asked for (only the range before an index needs them). */
+  readonly hashes?: readonly Uint8Array[];
 }
 
 /** An inclusion proof has at most 64 hashes (RFC 9162 §2.1.3: one per level of a 2^64 tree). */
 const MAX_PROOF_HASHES = 64;
 
 /** The entries of one LogEntry object (one per UUID key). */
-export function parseLogEntryObject(value: JsonValue | undefined, path: string): RekorLogEntry[] {
+export function parseLogEntryObject(
+  value: JsonValue | undefined,
+  path: string,
+  withHashes = false,
+): RekorLogEntry[] {
   const obj = asObject(value, path);
   const out: RekorLogEntry[] = [];
   for (const uuid of Object.keys(obj)) {
-    out.push(parseEntry(uuid, asObject(obj[uuid], `${path}.${uuid}`), `${path}.${uuid}`));
+    out.push(parseEntry(uuid, asObject(obj[uuid], `${path}.${uuid}`), `${path}.${uuid}`, withHashes));
   }
   return out;
 }
 
 /** The entries of a retrieve answer: an array of LogEntry objects. */
-export function parseRetrieveAnswer(value: JsonValue, path: string): RekorLogEntry[] {
-  return asArray(value, path).flatMap((item, i) => parseLogEntryObject(item, `${path}[${i}]`));
+export function parseRetrieveAnswer(value: JsonValue, path: string, withHashes = false): RekorLogEntry[] {
+  return asArray(value, path).flatMap((item, i) => parseLogEntryObject(item, `${path}[${i}]`, withHashes));
 }
 
-function parseEntry(uuid: string, entry: JsonObject, path: string): RekorLogEntry {
+function parseEntry(uuid: string, entry: JsonObject, path: string, withHashes: boolean): RekorLogEntry {
   const logIndex = getBigInt(entry, 'logIndex', path, { min: 0n, max: U64_MAX });
-  const body = getBase64(entry, 'body', path);
+  const body = decodeBase64Strict(asString(entry.body, `${path}.body`), `${path}.body`);
   const verification = getOptionalObject(entry, 'verification', path);
   const proofObj =
     verification === undefined

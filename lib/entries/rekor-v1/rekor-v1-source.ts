@@ -75,7 +75,10 @@ export function rekorV1EntrySource(options: RekorV1EntryOptions): RekorV1EntrySo
   const request = { maxBytes, accept: 'application/json', acceptStatuses: [429] };
 
   /** Fetches the given global indices (one request) and returns them by global index. */
-  const fetchGlobal = async (globals: readonly bigint[]): Promise<Map<bigint, RekorLogEntry>> => {
+  const fetchGlobal = async (
+    globals: readonly bigint[],
+    withHashes = false,
+  ): Promise<Map<bigint, RekorLogEntry>> => {
     const first = globals[0] as bigint;
     const last = globals[globals.length - 1] as bigint;
     let res: HttpResponse;
@@ -93,8 +96,8 @@ export function rekorV1EntrySource(options: RekorV1EntryOptions): RekorV1EntrySo
       const json = parseJsonBody(res);
       entries =
         post !== undefined
-          ? parseRetrieveAnswer(json, 'entries/retrieve answer')
-          : parseLogEntryObject(json, 'log entry answer');
+          ? parseRetrieveAnswer(json, 'entries/retrieve answer', withHashes)
+          : parseLogEntryObject(json, 'log entry answer', withHashes);
     } catch (e) {
       aboutEntries(e, first, last);
     }
@@ -188,9 +191,9 @@ export function rekorV1EntrySource(options: RekorV1EntryOptions): RekorV1EntrySo
       // The proof of leaf `index` gives [0, index); at the tree's end, the last leaf's proof plus its own hash.
       const leaf = index < target.head.size ? index : index - 1n;
       const global = leaf + offsetOf(target);
-      const entry = (await fetchGlobal([global])).get(global) as RekorLogEntry;
+      const entry = (await fetchGlobal([global], true)).get(global) as RekorLogEntry;
       checkProofIndex(entry, leaf, target);
-      if (entry.proof === undefined) {
+      if (entry.proof?.hashes === undefined) {
         throw new TlogError(
           'response/malformed',
           `entry ${leaf} (logIndex ${global}): the answer has no verification.inclusionProof to take the range before it from`,

@@ -32,6 +32,8 @@ export class EntryTree {
   /** levels[l]: the hashes of the perfect subtrees of 2^l leaves, 32 bytes each, counts[l] of them. */
   readonly #levels: Uint8Array[] = [new Uint8Array(HASH * 1024)];
   readonly #counts: number[] = [0];
+  /** MTH of ranges that are not one perfect subtree, by `start:end` (immutable once complete). */
+  readonly #memo = new Map<string, Uint8Array>();
 
   get size(): number {
     return this.#counts[0] as number;
@@ -81,8 +83,15 @@ export class EntryTree {
     const n = end - start;
     if (n === 0) return EMPTY;
     if ((n & (n - 1)) === 0 && start % n === 0) return this.node(Math.log2(n), start / n);
-    const k = split(n);
-    return nodeHash(this.mth(start, start + k), this.mth(start + k, end));
+    const key = `${start}:${end}`;
+    let h = this.#memo.get(key);
+    if (h === undefined) {
+      const k = split(n);
+      h = nodeHash(this.mth(start, start + k), this.mth(start + k, end));
+      if (this.#memo.size > 100_000) this.#memo.clear();
+      this.#memo.set(key, h);
+    }
+    return h;
   }
 
   root(size = this.size): Uint8Array {
