@@ -101,3 +101,38 @@ describe('ct entry source', () => {
     });
   });
 });
+
+describe('ct entry source, pages over the byte cap', () => {
+  it('asks again in halves down to what fits, reading every entry once', async () => {
+    const log = await startCtEntryLog({ initialSize: 40 });
+    try {
+      const target = await targetOf(log);
+      // ~4.5 KB per entry: a cap of 40 KB holds 8 entries, not 10.
+      const source = ctEntrySource({
+        url: log.url,
+        http: loopbackHttp(),
+        clock: recordingClock(),
+        pageSize: 10,
+        pagesPerCall: 4,
+        maxPageBytes: 40_000,
+      });
+      const got = await source.fetchEntries(target, 0n, 40n);
+      assert.equal(got[0]?.index, 0n);
+      got.forEach((e, i) => assert.equal(e.index, BigInt(i)));
+      assert.ok(
+        got.length >= 20 && source.pageSize === 5,
+        `${got.length} entries, page size ${source.pageSize}`,
+      );
+      // One entry bigger than the cap cannot be split: the error says so.
+      const tiny = ctEntrySource({
+        url: log.url,
+        http: loopbackHttp(),
+        clock: recordingClock(),
+        maxPageBytes: 1000,
+      });
+      await assert.rejects(tiny.fetchEntries(target, 0n, 2n), (e) => isTlogError(e, 'http/too-large'));
+    } finally {
+      await log.close();
+    }
+  });
+});

@@ -4,7 +4,8 @@
  *   `{"entries": [{"leaf_input": base64 MerkleTreeLeaf, "extra_data": base64 chain}]}`. Logs cap
  *   the page size and may answer with fewer entries than asked (never none): each page is asked
  *   again from where the answer stopped until it is complete. When every first answer of a call
- *   comes back short, the log's cap is learned and later pages are planned at that size.
+ *   comes back short, the log's cap is learned and later pages are planned at that size. A page
+ *   over the byte cap (large certificates) is asked again in halves, down to a single entry.
  * - Pages are fetched several at a time (RequestPool: bounded, backing off on 429).
  * - The range before an index comes from `get-entry-and-proof?leaf_index&tree_size` (RFC 6962
  *   §4.8): the left siblings of its audit path (lib/entries/range-before.ts).
@@ -12,7 +13,7 @@
  * leaf = leaf_input (the MerkleTreeLeaf, RFC 6962 §3.4: leaf hash SHA-256(0x00 ‖ leaf_input));
  * unsigned = extra_data (the chain, not covered by the tree).
  */
-import { TlogError } from '../../errors.ts';
+import { isTlogError, TlogError } from '../../errors.ts';
 import type { Clock, HttpClient } from '../../http/ports.ts';
 import { asArray, asBase64, asObject, getBase64, type JsonObject } from '../../json/access.ts';
 import { hashLeaf } from '../../merkle/index.ts';
@@ -95,6 +96,21 @@ export function ctEntrySource(options: CtEntryOptions): CtEntrySource {
     }
   };
 
+  /**
+   * A page over the size cap (large certificates) is asked again as its first half, down to one
+   * entry; the rest follows as for any short answer, and later pages are planned at the smaller size.
+   */
+  const getEntriesWithinCap = async (start: bigint, last: bigint): Promise<ReceivedEntry[]> => {
+    try {
+      return await getEntries(start, last);
+    } catch (e) {
+      if (!isTlogError(e, 'http/too-large') || last === start) throw e;
+      const half = (last - start + 1n) / 2n;
+      pageSize = Math.max(1, Math.min(pageSize, Number(half)));
+      return getEntriesWithinCap(start, start + half - 1n);
+    }
+  };
+
   return {
     format: 'ct',
     pool,
@@ -112,7 +128,7 @@ export function ctEntrySource(options: CtEntryOptions): CtEntrySource {
       const filled = await pool.map(pages, async ([from, to]) => {
         const got: ReceivedEntry[] = [];
         for (let s = from; s < to; ) {
-          const answer = await getEntries(s, to - 1n);
+          const answer = await getEntriesWithinCap(s, to - 1n);
           if (s === from) firstAnswers.push({ asked: to - from, got: answer.length });
           for (const e of answer) got.push(e);
           s += BigInt(answer.length);
