@@ -118,7 +118,7 @@ describe('ct entry source, pages over the byte cap', () => {
       });
       const got = await source.fetchEntries(target, 0n, 40n);
       assert.equal(got[0]?.index, 0n);
-      got.forEach((e, i) => assert.equal(e.index, BigInt(i)));
+      for (const [i, e] of got.entries()) assert.equal(e.index, BigInt(i));
       assert.ok(
         got.length >= 20 && source.pageSize === 5,
         `${got.length} entries, page size ${source.pageSize}`,

@@ -89,9 +89,13 @@ function parseEntry(uuid: string, entry: JsonObject, path: string, withHashes: b
     proof: {
       logIndex: getBigInt(proofObj, 'logIndex', proofPath, { min: 0n, max: U64_MAX }),
       treeSize: getBigInt(proofObj, 'treeSize', proofPath, { min: 1n, max: U64_MAX }),
-      hashes: hashes.map((h, i) =>
-        hexHash(asString(h, `${proofPath}.hashes[${i}]`), `${proofPath}.hashes[${i}]`),
-      ),
+      ...(withHashes
+        ? {
+            hashes: hashes.map((h, i) =>
+              hexHash(asString(h, `${proofPath}.hashes[${i}]`), `${proofPath}.hashes[${i}]`),
+            ),
+          }
+        : {}),
     },
   };
 }
