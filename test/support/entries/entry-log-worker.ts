@@ -65,6 +65,7 @@ async function serve(spec: EntryLogSpec): Promise<void> {
   let close: () => Promise<void>;
   if (spec.type === 'rekor-v1') {
     const log = await startRekorEntryLog({ initialSize: spec.size });
+    log.warm();
     info = { url: log.url, publicKey: log.publicKeyPem, name: log.keyName };
     close = () => log.close();
   } else if (spec.type === 'ct') {
