@@ -5,15 +5,24 @@
  * ran out (TlogError 'http/timeout', or the last error of a retried request). The Lambda sets it
  * below the invocation's remaining time, the CLI from --deadline.
  */
-import type { HttpClient } from './ports.ts';
+import type { Deadline, HttpClient, HttpPoster } from './ports.ts';
 
-/** `http` with every request bound by the deadline `at` (the earlier one, if a request has one). */
-export function withDeadline(http: HttpClient, at: number, what: string): HttpClient {
+/**
+ * `http` with every request bound by the deadline `at` (the earlier one, if a request has one).
+ * A client that can POST (Rekor v1 entries/retrieve) keeps its `post`, bound the same way.
+ */
+export function withDeadline(
+  http: HttpClient & Partial<HttpPoster>,
+  at: number,
+  what: string,
+): HttpClient & Partial<HttpPoster> {
+  const earlier = (own: Deadline | undefined): Deadline =>
+    own !== undefined && own.at <= at ? own : { at, what };
+  const post = http.post?.bind(http);
   return {
-    get: (url, options) => {
-      const own = options?.deadline;
-      const deadline = own !== undefined && own.at <= at ? own : { at, what };
-      return http.get(url, { ...options, deadline });
-    },
+    get: (url, options) => http.get(url, { ...options, deadline: earlier(options?.deadline) }),
+    ...(post !== undefined
+      ? { post: (url, body, options) => post(url, body, { ...options, deadline: earlier(options.deadline) }) }
+      : {}),
   };
 }

@@ -106,4 +106,30 @@ describe('check deadline through the HTTP port', () => {
     );
     assert.match(e.message, /the inner deadline/);
   });
+
+  it("keeps a client's POST (Rekor v1 entries/retrieve), bound by the same deadline", async () => {
+    const clock = virtualClock();
+    let posts = 0;
+    const http = createHttpClient({
+      fetch: async () => {
+        posts++;
+        return new Response('[]');
+      },
+      clock,
+    });
+    const live = withDeadline(http, clock.now() + 60_000, 'the check deadline');
+    assert.ok(live.post, 'post is kept');
+    await live.post('https://log.example/api/v1/log/entries/retrieve', new Uint8Array(2), {
+      contentType: 'application/json',
+    });
+    assert.equal(posts, 1);
+    const late = withDeadline(http, clock.now() - 1, 'the late deadline');
+    const e = await failure(
+      late.post?.('https://log.example/api/v1/log/entries/retrieve', new Uint8Array(2), {
+        contentType: 'application/json',
+      }) ?? Promise.resolve(),
+    );
+    assert.match(e.message, /the late deadline/);
+    assert.equal(posts, 1, 'no request after the deadline');
+  });
 });
