@@ -3,22 +3,34 @@
  * composition root: it reads the environment once per cold start, wires the AWS adapters
  * (DynamoDB state, CloudWatch metrics, SNS alerts) and the log client into the core, and runs
  * one invocation. AWS endpoints and credentials come from the SDK's standard settings
- * (AWS_REGION, AWS_ENDPOINT_URL, ...). It returns the CheckResult, and throws (so Lambda
- * retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
+ * (AWS_REGION, AWS_ENDPOINT_URL, ...). Each invocation's check has a deadline below the
+ * Lambda context's remaining time (checkDeadline). It returns the CheckResult, and throws (so
+ * Lambda retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchMetrics } from '../lib/aws/cloudwatch-metrics.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
 import { parseEvent } from '../lib/aws/events.ts';
-import { type InvocationReport, invoke, throwIfFailed } from '../lib/aws/invocation.ts';
+import {
+  checkDeadline,
+  type InvocationReport,
+  invoke,
+  type LambdaContext,
+  throwIfFailed,
+} from '../lib/aws/invocation.ts';
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
 import { createHttpClient } from '../lib/http/bounded-client.ts';
+import { caBundleFetch } from '../lib/http/ca-bundle-fetch.ts';
+import { withDeadline } from '../lib/http/deadline.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
 import { createLogClient } from '../lib/logs/create-client.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
+import { followKeysThroughTuf } from '../lib/trust/follow-keys.ts';
 
 export interface HandlerOverrides {
   readonly dynamo?: DynamoDBClient;
@@ -26,13 +38,18 @@ export interface HandlerOverrides {
   readonly sns?: SNSClient;
   readonly fetch?: FetchPort;
   readonly clock?: Clock;
+  /** Where TUF metadata is cached. Default: /tmp/tlog-monitor-tuf/<log> (refetched on a cold start). */
+  readonly tufCacheDir?: string;
   /** Receives every invocation's report (timings, alerts sent, failures), e.g. for benchmarks. */
   readonly onReport?: (report: InvocationReport) => void;
   /** Where the one-line JSON summary of each invocation goes. Default: console.log (CloudWatch Logs). */
   readonly log?: (line: string) => void;
 }
 
-export type MonitorHandler = (event: unknown) => Promise<CheckResult>;
+export type MonitorHandler = (event: unknown, context?: LambdaContext) => Promise<CheckResult>;
+
+/** Remaining time assumed when no Lambda context is given (local invokes): the default timeout. */
+const REMAINING_WITHOUT_CONTEXT_MS = 60_000;
 
 /** Bounded SDK calls: a Lambda must not hang on an unreachable endpoint. */
 const SDK_SETTINGS = { maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
@@ -42,13 +59,17 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
   const config = readRuntimeConfig(env);
   const clock = overrides.clock ?? systemClock;
   const http = createHttpClient({
-    fetch: overrides.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+    // A log behind a private CA: its tlsCaBundle is added to the trusted roots (LOG_CONFIG).
+    fetch:
+      overrides.fetch ??
+      (config.log.tlsCaBundle === undefined
+        ? (url, init) => globalThis.fetch(url, init)
+        : caBundleFetch(config.log.tlsCaBundle)),
     clock,
     ...(config.log.timeoutMs !== undefined ? { timeoutMs: config.log.timeoutMs } : {}),
   });
   const deps = {
     logName: config.log.name,
-    client: createLogClient(config.log, http),
     store: new DynamoStore({
       client: overrides.dynamo ?? new DynamoDBClient(SDK_SETTINGS),
       tableName: config.tableName,
@@ -67,8 +88,25 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     evidenceRef: (sk: string) =>
       `DynamoDB table ${config.tableName}, item pk=${logKey(config.log.name)} sk=${sk}`,
   };
-  return async (event) => {
-    const report = await invoke(parseEvent(event), deps);
+  return async (event, context) => {
+    // A log client per invocation, whose every request ends by the check's deadline.
+    const now = clock.now();
+    const at = checkDeadline(now, context?.getRemainingTimeInMillis() ?? REMAINING_WITHOUT_CONTEXT_MS);
+    const bounded = withDeadline(http, at, `the check's deadline (${at - now} ms)`);
+    // Keys followed through TUF are refreshed before each check (metadata cached in /tmp).
+    const client =
+      config.log.tufKeys === undefined
+        ? createLogClient(config.log, bounded)
+        : async () =>
+            createLogClient(
+              await followKeysThroughTuf(config.log, {
+                http: bounded,
+                cacheDir: overrides.tufCacheDir ?? join(tmpdir(), 'tlog-monitor-tuf', config.log.name),
+                nowMs: clock.now(),
+              }),
+              bounded,
+            );
+    const report = await invoke(parseEvent(event), { ...deps, client });
     overrides.onReport?.(report);
     const { result, timings, alertsSent, failures } = report;
     (overrides.log ?? console.log)(
@@ -82,7 +120,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
 let cached: MonitorHandler | undefined;
 
 /** The Lambda entry point. Configuration is read on the first invocation of each cold start. */
-export async function handler(event: unknown): Promise<CheckResult> {
+export async function handler(event: unknown, context?: LambdaContext): Promise<CheckResult> {
   cached ??= createHandler(process.env);
-  return cached(event);
+  return cached(event, context);
 }

@@ -13,6 +13,16 @@ export interface HttpRequestOptions {
   readonly accept?: string;
   /** Non-2xx statuses to return as responses instead of throwing 'http/status' (e.g. [404]). */
   readonly acceptStatuses?: readonly number[];
+  /** The request, its retries and its backoff included, is over by then (see withDeadline). */
+  readonly deadline?: Deadline;
+}
+
+/** A point in time by which a request must be over (check deadlines: lib/http/deadline.ts). */
+export interface Deadline {
+  /** Clock.now() milliseconds. */
+  readonly at: number;
+  /** What the deadline is, for messages: "the check's deadline (45000 ms)". */
+  readonly what: string;
 }
 
 /**
@@ -22,6 +32,20 @@ export interface HttpRequestOptions {
  */
 export interface HttpClient {
   get(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+}
+
+/** Options of a POST: those of a GET plus the body's media type. */
+export interface HttpPostOptions extends HttpRequestOptions {
+  readonly contentType: string;
+}
+
+/**
+ * A bounded HTTP POST, for read-only queries that need a request body (Rekor v1
+ * `POST /api/v1/log/entries/retrieve`): same timeout, size cap, retries and errors as `get`.
+ * Only idempotent queries may go through it (a retry sends the body again).
+ */
+export interface HttpPoster {
+  post(url: string, body: Uint8Array, options: HttpPostOptions): Promise<HttpResponse>;
 }
 
 /** The fetch function the bounded client is built on (globalThis.fetch in production). */

@@ -5,8 +5,10 @@
  * `<state file>.matches.jsonl`, and leaves hashed with node:crypto.
  */
 import type { LogConfig } from '../config/log-config.ts';
+import { createEntrySource } from '../entries/create-entry-source.ts';
 import type { EntrySource } from '../entries/entry-source.ts';
-import type { HttpClient } from '../http/ports.ts';
+import { type HttpClient, systemClock } from '../http/ports.ts';
+import { createEntryMatcher } from '../identity/entry-matcher.ts';
 import type { EntryMatcher } from '../identity/identity-match.ts';
 import type { ScanWiring } from '../scan/check-and-scan.ts';
 import type { ScanOptions } from '../scan/scan-options.ts';
@@ -19,6 +21,16 @@ export type ScanComponents = (
   log: LogConfig,
   http: HttpClient,
 ) => { source: EntrySource; matcher: EntryMatcher; options: ScanOptions } | undefined;
+
+/** From the config: a log with `identities` is scanned with its type's entry source and its matchers. */
+export const configuredScanComponents: ScanComponents = (log, http) =>
+  log.identities === undefined
+    ? undefined
+    : {
+        source: createEntrySource(log, http, systemClock),
+        matcher: createEntryMatcher(log.identities),
+        options: log.identities.startIndex !== undefined ? { startIndex: log.identities.startIndex } : {},
+      };
 
 /** The scan wiring for each log, with file stores beside each log's state file. */
 export function fileScanWiring(
