@@ -201,9 +201,12 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
   return { result, timings, alertsSent, evidenceNotStored, stateFailed, failures };
 }
 
-/** SecondsSinceGrowth: 0 when this check saw growth, else the age of the head stored at the start. */
+/**
+ * SecondsSinceGrowth: 0 when this check saw growth or stored the first head, else the age of the
+ * head stored at the start.
+ */
 function metricExtras(result: CheckResult, loaded: StoredState | undefined, nowMs: number): MetricExtras {
-  if (result.status === 'verified') return { secondsSinceGrowth: 0 };
+  if (result.status === 'verified' || result.status === 'initialized') return { secondsSinceGrowth: 0 };
   if (!loaded) return {};
   const at = Date.parse(loaded.head.verifiedAt);
   return Number.isFinite(at) ? { secondsSinceGrowth: Math.max(0, (nowMs - at) / 1000) } : {};

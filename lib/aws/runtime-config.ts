@@ -2,7 +2,8 @@
  * The Lambda's configuration (DESIGN.md, "Lambda contract"), read from its environment once per
  * cold start: LOG_CONFIG (one log entry, JSON), TABLE_NAME, TOPIC_ARN, METRICS_NAMESPACE, and
  * the optional ALERT_REMINDER (how often an alert is repeated while its condition persists,
- * `<n>s|m|h`, default 6h). Every problem names its variable.
+ * `<n>s|m|h`, default 6h), METRICS_DETAIL (`all`: declare every metric per log, see
+ * lib/aws/emf-metrics.ts; default: only those the alarms need). Every problem names its variable.
  */
 import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
@@ -14,6 +15,8 @@ export interface RuntimeConfig {
   readonly topicArn: string;
   readonly metricsNamespace: string;
   readonly reminderMs: number;
+  /** METRICS_DETAIL=all: every value is a CloudWatch metric per log. */
+  readonly detailedMetrics: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -84,8 +87,20 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     else reminderMs = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
   }
 
+  const detail = env.METRICS_DETAIL;
+  if (detail !== undefined && detail !== '' && detail !== 'all') {
+    problems.push(`METRICS_DETAIL must be "all" or unset, got ${JSON.stringify(detail)}`);
+  }
+
   if (problems.length > 0 || !log || !tableName || !topicArn || !namespace) {
     throw new TlogError('config/invalid', `invalid Lambda environment: ${problems.join('; ')}`, { problems });
   }
-  return { log, tableName, topicArn, metricsNamespace: namespace, reminderMs };
+  return {
+    log,
+    tableName,
+    topicArn,
+    metricsNamespace: namespace,
+    reminderMs,
+    detailedMetrics: detail === 'all',
+  };
 }

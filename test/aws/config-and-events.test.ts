@@ -133,18 +133,22 @@ describe('metricValues', () => {
     });
     assert.deepEqual(m.NewEntries, [17, 'Count']);
   });
-  it('misbehaviour: no tree size from the contradicting head', () => {
+  it('misbehaviour: no tree size from the contradicting head, no staleness (not a successful check)', () => {
     const m = asMap(
       { ...base, status: 'fork', previous: { size: '5', root: 'a' }, current: { size: '5', root: 'b' } },
       90,
     );
     assert.deepEqual([m.CheckSucceeded?.[0], m.MisbehaviourDetected?.[0], m.CheckFailed?.[0]], [0, 1, 0]);
     assert.equal(m.TreeSize, undefined);
+    assert.equal(m.SecondsSinceGrowth, undefined);
+  });
+  it('an unchanged log: staleness written (a successful check)', () => {
+    const m = asMap({ ...base, status: 'unchanged', current: { size: '5', root: 'a' } }, 90);
     assert.deepEqual(m.SecondsSinceGrowth, [90, 'Seconds']);
   });
   it('operational failures count as CheckFailed', () => {
     for (const status of ['unreachable', 'invalid-response', 'monitor-error'] as const) {
-      const m = asMap({ ...base, status });
+      const m = asMap({ ...base, status }, 90);
       assert.deepEqual([m.CheckSucceeded?.[0], m.MisbehaviourDetected?.[0], m.CheckFailed?.[0]], [0, 0, 1]);
       assert.equal(m.SecondsSinceGrowth, undefined);
     }
