@@ -196,7 +196,10 @@ export class TransparencyLogMonitor extends Construct {
         'This queue is itself the dead-letter destination of the monitor functions and schedules; ' +
         'a queue behind it would add nothing. Messages are kept 14 days and any message raises an alarm.',
     });
+    const alarmNamePrefix = stack.stackName;
+    const dlqAlarmName = `${alarmNamePrefix}-dead-letter-queue`;
     const dlqAlarm = new Alarm(this, 'DeadLetterQueueAlarm', {
+      alarmName: dlqAlarmName,
       alarmDescription:
         'A monitor run failed after its retries, or a schedule could not invoke its function: ' +
         'the failed event is in the dead-letter queue (it names the function).',
@@ -212,7 +215,9 @@ export class TransparencyLogMonitor extends Construct {
     dlqAlarm.addAlarmAction(alarmAction);
     dlqAlarm.addOkAction(alarmAction);
 
+    const misbehaviourAlarmName = `${alarmNamePrefix}-misbehaviour`;
     this.misbehaviourAlarm = new Alarm(this, 'MisbehaviourAlarm', {
+      alarmName: misbehaviourAlarmName,
       alarmDescription:
         'CRITICAL: a monitored log misbehaved (fork, rollback, inconsistent proof or bad signature). ' +
         'The function sent an alert naming the log, with the evidence; the evidence is also in the ' +
@@ -236,7 +241,6 @@ export class TransparencyLogMonitor extends Construct {
 
     const code = codePerStack(props.code ?? Code.fromAsset(buildHandlerBundle().dir));
     const frozen = new Set((props.frozenLogs ?? []).map((n) => n.toLowerCase()));
-    const alarmNamePrefix = stack.stackName;
     const scopes = groupScopes(this, logs.length, settings.logsPerStack);
     this.monitors = logs.map((log, i) => {
       const minutes = scheduleMinutes(log) as { minutes: number };
@@ -272,29 +276,29 @@ export class TransparencyLogMonitor extends Construct {
     });
     limitResources(this, scopes);
 
-    // Alarms by name (log-monitor.ts names them), so the dashboard refers into no nested stack.
-    const logAlarmArns = this.monitors.flatMap((m) => {
-      const names = logAlarmNames(alarmNamePrefix, m.log.name);
-      const own = frozen.has(m.log.name.toLowerCase())
-        ? [names.noSuccessfulCheck]
-        : [names.noSuccessfulCheck, names.notGrowing];
-      return own.map((n) =>
-        stack.formatArn({
-          service: 'cloudwatch',
-          resource: 'alarm',
-          resourceName: n,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      );
-    });
+    // Alarms by name (log-monitor.ts names them), so the dashboard refers into no nested stack,
+    // and its body needs no alarm's attributes (an emulator that creates no alarms can deploy it).
+    const alarmArns = [
+      misbehaviourAlarmName,
+      dlqAlarmName,
+      ...this.monitors.flatMap((m) => {
+        const names = logAlarmNames(alarmNamePrefix, m.log.name);
+        return frozen.has(m.log.name.toLowerCase())
+          ? [names.noSuccessfulCheck]
+          : [names.noSuccessfulCheck, names.notGrowing];
+      }),
+    ].map((n) =>
+      stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: n,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
     addOverview(this.dashboard, {
       namespace: settings.metricsNamespace,
       logCount: logs.length,
-      alarms: [
-        this.misbehaviourAlarm,
-        dlqAlarm,
-        ...logAlarmArns.map((arn, i) => Alarm.fromAlarmArn(this, `LogAlarm${i}`, arn)),
-      ],
+      alarms: alarmArns.map((arn, i) => Alarm.fromAlarmArn(this, `DashboardAlarm${i}`, arn)),
       deadLetterQueue: this.deadLetterQueue,
     });
     for (const m of this.monitors) {
