@@ -69,6 +69,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     }),
     clock,
     reminderMs: config.reminderMs,
+    failuresBeforeAlert: config.failuresBeforeAlert,
     ...(config.log.trustedHead !== undefined ? { trustedHead: config.log.trustedHead } : {}),
     evidenceRef: (sk: string) =>
       `DynamoDB table ${config.tableName}, item pk=${logKey(config.log.name)} sk=${sk}`,

@@ -68,6 +68,7 @@ export interface LogMonitorProps {
   /** Prefix of the alarm names: the deployment's (root) stack name. */
   readonly alarmNamePrefix: string;
   readonly reminderHours: number | undefined;
+  readonly alertAfterFailures: number | undefined;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
@@ -131,6 +132,9 @@ export class LogMonitor extends Construct {
         METRICS_NAMESPACE: props.metricsNamespace,
         ...(props.detailedMetrics ? { METRICS_DETAIL: 'all' } : {}),
         ...(props.reminderHours === undefined ? {} : { ALERT_REMINDER: `${props.reminderHours}h` }),
+        ...(props.alertAfterFailures === undefined
+          ? {}
+          : { ALERT_AFTER_FAILURES: String(props.alertAfterFailures) }),
       },
     });
     // Failed async invocations (after the retries) go to the dead-letter queue. A plain

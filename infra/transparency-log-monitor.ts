@@ -57,6 +57,11 @@ export interface TransparencyLogMonitorProps {
   readonly alertEmails?: readonly string[];
   /** Hours between reminders while an alert condition persists. Default: the handler's (6 h). */
   readonly reminderHours?: number;
+  /**
+   * Checks in a row that must fail (the log could not be checked) before the first alert about
+   * it; misbehaviour is alerted at once. Default: the handler's (3).
+   */
+  readonly alertAfterFailures?: number;
   /** CloudWatch namespace of the metrics. Default: `TransparencyLogMonitor`. */
   readonly metricsNamespace?: string;
   /**
@@ -122,12 +127,17 @@ export class TransparencyLogMonitor extends Construct {
     const config = validateForDeployment(
       {
         logs: props.logs,
-        ...(props.alertEmails === undefined && props.reminderHours === undefined
+        ...(props.alertEmails === undefined &&
+        props.reminderHours === undefined &&
+        props.alertAfterFailures === undefined
           ? {}
           : {
               alerts: {
                 ...(props.alertEmails === undefined ? {} : { emails: props.alertEmails }),
                 ...(props.reminderHours === undefined ? {} : { reminderHours: props.reminderHours }),
+                ...(props.alertAfterFailures === undefined
+                  ? {}
+                  : { afterFailures: props.alertAfterFailures }),
               },
             }),
       },
@@ -257,6 +267,7 @@ export class TransparencyLogMonitor extends Construct {
         detailedMetrics: props.detailedMetrics ?? false,
         alarmNamePrefix,
         reminderHours: config.alerts?.reminderHours,
+        alertAfterFailures: config.alerts?.afterFailures,
         memorySize: settings.memorySize,
         timeout: settings.timeout,
         logRetention: settings.logRetention,

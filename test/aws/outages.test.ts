@@ -12,7 +12,9 @@ import { freePort, sdkConfig } from '../support/moto.ts';
 import { SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 describe('monitor Lambda on moto: AWS services unavailable', () => {
-  const h = useHarness({ initialSize: 4 });
+  // Operational alerts at the first failure (ALERT_AFTER_FAILURES=1), so that one failed
+  // invocation shows its alert; the default wait is tested in operational-alerts.test.ts.
+  const h = useHarness({ initialSize: 4, extraEnv: { ALERT_AFTER_FAILURES: '1' } });
   let closed: string;
   before(async () => {
     closed = `http://127.0.0.1:${await freePort()}`;

@@ -197,6 +197,7 @@ for (const log of expectedLogs) {
       assert.deepEqual(env.TOPIC_ARN, ref(topic.id));
       assert.equal(env.METRICS_NAMESPACE, 'TransparencyLogMonitor');
       assert.equal(env.ALERT_REMINDER, '12h');
+      assert.equal(env.ALERT_AFTER_FAILURES, '4');
     });
 
     test('logging: its own log group, JSON format, one-year retention', () => {

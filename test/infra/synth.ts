@@ -21,7 +21,7 @@ export const TEST_CONFIG = {
     { preset: 'sigstore-rekor', name: 'rekor', interval: '1m' },
     { preset: 'sigstore-ctfe-2022', name: 'ctfe', interval: '5m' },
   ],
-  alerts: { emails: TEST_EMAILS, reminderHours: 12 },
+  alerts: { emails: TEST_EMAILS, reminderHours: 12, afterFailures: 4 },
 };
 
 export function writeConfig(config: unknown, dir = mkdtempSync(join(tmpdir(), 'tlog-infra-'))): string {
