@@ -3,7 +3,8 @@
  * check outcomes summed across logs, and every log's staleness and successful checks in one graph
  * each), then one row per log. It reads only the metrics the handler declares
  * (lib/aws/emf-metrics.ts): `SecondsSinceGrowth` per log (its sample count is the number of
- * successful checks), and `CheckSucceeded`, `CheckFailed`, `MisbehaviourDetected` across logs.
+ * successful checks), and `CheckSucceeded`, `CheckFailed`, `MisbehaviourDetected` across logs
+ * (`Scope` = `all-logs`).
  * The other values of each check (tree size, new entries, duration) are in the function's log
  * lines, for CloudWatch Logs Insights.
  */
@@ -19,7 +20,7 @@ import {
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { LOG_DIMENSION } from '../lib/aws/emf-metrics.ts';
+import { ALL_LOGS, LOG_DIMENSION, SCOPE_DIMENSION } from '../lib/aws/emf-metrics.ts';
 import type { LogConfig } from '../lib/config/log-config.ts';
 import { METRIC } from './log-monitor.ts';
 
@@ -38,7 +39,14 @@ export interface OverviewProps {
 export function addOverview(dashboard: Dashboard, props: OverviewProps): void {
   const period = Duration.minutes(5);
   const across = (name: string, label: string) =>
-    new Metric({ namespace: props.namespace, metricName: name, statistic: 'Sum', period, label });
+    new Metric({
+      namespace: props.namespace,
+      metricName: name,
+      dimensionsMap: { [SCOPE_DIMENSION]: ALL_LOGS },
+      statistic: 'Sum',
+      period,
+      label,
+    });
   const everyLog = (statistic: string, label: string) =>
     new MathExpression({
       // A search expression finds every log's series, however many logs there are (graphs only).

@@ -40,6 +40,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALL_LOGS, SCOPE_DIMENSION } from '../lib/aws/emf-metrics.ts';
 import { ConfigIssues } from '../lib/config/issues.ts';
 import type { LogConfig } from '../lib/config/log-config.ts';
 import { buildHandlerBundle } from './bundle.ts';
@@ -236,6 +237,7 @@ export class TransparencyLogMonitor extends Construct {
       metric: new Metric({
         namespace: settings.metricsNamespace,
         metricName: METRIC.misbehaviourDetected,
+        dimensionsMap: { [SCOPE_DIMENSION]: ALL_LOGS },
         statistic: 'Maximum',
         period: Duration.minutes(5),
       }),

@@ -10,8 +10,10 @@
  *   - per log (dimension `Log`): `SecondsSinceGrowth`, written by clean checks only. Its sample
  *     count is the number of successful checks (the no-successful-check alarm), its maximum the
  *     staleness (the not-growing alarm);
- *   - across logs (no dimension): `CheckSucceeded`, `CheckFailed`, `MisbehaviourDetected`, one
- *     series each for the whole namespace (the misbehaviour alarm, the dashboard's summary);
+ *   - across logs (dimension `Scope` = `all-logs`, the same in every function's line):
+ *     `CheckSucceeded`, `CheckFailed`, `MisbehaviourDetected`, one series each for all logs (the
+ *     misbehaviour alarm, the dashboard's summary). A constant dimension rather than none: a
+ *     dimension set that names a member is plainly valid EMF;
  *   - with `detailed`, every value is also declared per log (one more billed metric each).
  *
  * EMF specification: docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
@@ -26,7 +28,9 @@ import { type MetricExtras, type MetricsSink, type MetricValue, metricValues } f
 export const LOG_DIMENSION = 'Log';
 /** Declared per log, with dimension `Log`. */
 export const PER_LOG_METRICS: readonly string[] = ['SecondsSinceGrowth'];
-/** Declared once for the whole namespace, with no dimension. */
+/** Declared across logs, with the constant dimension `Scope` = `all-logs`. */
+export const SCOPE_DIMENSION = 'Scope';
+export const ALL_LOGS = 'all-logs';
 export const ACROSS_LOGS_METRICS: readonly string[] = [
   'CheckSucceeded',
   'CheckFailed',
@@ -69,11 +73,12 @@ export function emfDocument(
   };
   const directives = [
     directive([[LOG_DIMENSION]], options.detailed ? 'all' : PER_LOG_METRICS),
-    directive([[]], ACROSS_LOGS_METRICS),
+    directive([[SCOPE_DIMENSION]], ACROSS_LOGS_METRICS),
   ].filter((d): d is EmfDirective => d !== undefined);
   return {
     _aws: { Timestamp: timestampMs, CloudWatchMetrics: directives },
     [LOG_DIMENSION]: result.log,
+    [SCOPE_DIMENSION]: ALL_LOGS,
     status: result.status,
     ...Object.fromEntries(values.map((v) => [v.name, v.value])),
   };

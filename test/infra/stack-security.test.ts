@@ -384,14 +384,14 @@ test('one schedule per log, and nothing else is scheduled', () => {
   template.resourceCountIs('AWS::Events::Rule', 0);
 });
 
-test('misbehaviour: one alarm for all logs, on the metric without dimensions', () => {
+test('misbehaviour: one alarm for all logs, on the series across logs (Scope = all-logs)', () => {
   const found = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
     .map((a) => a.Properties)
     .filter((a) => a.MetricName === 'MisbehaviourDetected');
   assert.equal(found.length, 1);
   const [a] = found as [Cfn];
   assert.equal(a.Namespace, 'TransparencyLogMonitor');
-  assert.equal(a.Dimensions, undefined);
+  assert.deepEqual(a.Dimensions, [{ Name: 'Scope', Value: 'all-logs' }]);
   assert.equal(a.Statistic, 'Maximum');
   assert.equal(a.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
   assert.equal(a.Threshold, 1);
