@@ -33,7 +33,6 @@ describe('Lambda: tlsCaBundle', () => {
       },
       {
         dynamo: h.clients.dynamo,
-        cloudwatch: h.clients.cloudwatch,
         sns: h.clients.sns,
         clock: h.clock,
         log: () => {},

@@ -42,7 +42,8 @@ test('a config holding only a trustedRoot synthesizes one function per log of th
   for (const c of configs) assert.equal(parseConfigFile(JSON.stringify({ logs: [c] }), 'env').logs.length, 1);
   const growthAlarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'))
     .map((a) => a.Properties as Cfn)
-    .filter((a) => a.MetricName === 'SecondsSinceGrowth')
+    // Both per-log alarms read SecondsSinceGrowth; the growth alarm is the one named "not-growing".
+    .filter((a) => a.MetricName === 'SecondsSinceGrowth' && String(a.AlarmName).endsWith('-not-growing'))
     .map((a) => a.Dimensions[0].Value)
     .sort();
   assert.deepEqual(growthAlarms, [
