@@ -131,12 +131,19 @@ test('per-shard keys: a retired shard verifies with its own key, and only the li
     both.retiredShards?.map((s) => s.shard),
     ['1'],
   );
-  assert.equal(both.retiredShards?.[0]?.verify().shard, '1', "the retired shard's head verifies with its own key");
+  assert.equal(
+    both.retiredShards?.[0]?.verify().shard,
+    '1',
+    "the retired shard's head verifies with its own key",
+  );
   // With the active key alone, the retired shard's head does not verify (kept aside until a check needs it).
   const one = await createLogClient(config([b]), logInfo(b, a)).fetchView();
   assert.deepEqual(
     one.retiredShards?.map((s) => s.shard),
     ['1'],
   );
-  assert.throws(() => one.retiredShards?.[0]?.verify(), /no signature from a known key|note\/no-verified-signature/);
+  assert.throws(
+    () => one.retiredShards?.[0]?.verify(),
+    /no signature from a known key|note\/no-verified-signature/,
+  );
 });
