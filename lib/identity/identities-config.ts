@@ -198,7 +198,7 @@ function parseCaRoots(v: unknown, path: string, issues: ConfigIssues): string | 
   if (notCa >= 0) {
     issues.add(
       path,
-      `certificate ${notCa + 1} of ${certs.length} (${certs[notCa]?.subject.replaceAll('\n', ', ')}) is not a CA (basicConstraints cA), so it cannot issue anything`,
+      `certificate ${notCa + 1} of ${certs.length} (${certs[notCa]?.subject?.replaceAll('\n', ', ') || 'empty subject'}) is not a CA (basicConstraints cA), so it cannot issue anything`,
     );
     return undefined;
   }

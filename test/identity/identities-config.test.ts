@@ -5,7 +5,7 @@ import { parseConfigFile } from '../../lib/config/config-file.ts';
 import { logConfigToJson, parseLogConfig } from '../../lib/config/log-config.ts';
 import { assertConfigIssue } from '../config/support.ts';
 import { readVectorText } from '../support/vectors.ts';
-import { productionFulcioPem } from './fixtures.ts';
+import { productionFulcioPem, rekorV1Production } from './fixtures.ts';
 import { mintCertificate } from './mint.ts';
 
 const REKOR = {
@@ -192,6 +192,18 @@ describe('identities config', () => {
       parse({ subjects: ['a'], caRoots: mintCertificate({ commonName: 'leaf', ca: false }).pem }),
       `${AT}.caRoots`,
       'not a CA',
+    );
+  });
+
+  it('refuses a real Fulcio leaf (empty subject) as caRoots with a config error, not a crash', () => {
+    const hashedrekord = rekorV1Production()
+      .map((e) => JSON.parse(Buffer.from(e.leaf).toString('utf8')))
+      .find((b) => b.kind === 'hashedrekord');
+    const leafPem = Buffer.from(hashedrekord.spec.signature.publicKey.content, 'base64').toString('utf8');
+    assertConfigIssue(
+      parse({ subjects: ['a'], caRoots: leafPem }),
+      `${AT}.caRoots`,
+      '(empty subject) is not a CA',
     );
   });
 
