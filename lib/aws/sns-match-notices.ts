@@ -1,0 +1,56 @@
+/**
+ * Identity-match notices on SNS (DESIGN.md, "Identity monitoring"): one message per check listing
+ * the new matches (several when they do not fit SNS's 256 KiB), with message attributes
+ * `status` = identity-match, `severity` = notice and `log`, for subscription filter policies.
+ * A failed publish throws, so the invocation fails, the matches stay pending and are sent again.
+ */
+import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { TlogError } from '../errors.ts';
+import type { IdentityMatch } from '../identity/identity-match.ts';
+import {
+  MATCH_SEVERITY,
+  MATCH_STATUS,
+  type MatchSink,
+  matchNoticeBodies,
+  matchNoticeSubject,
+} from '../identity/match-notice.ts';
+import { SNS_MAX_BYTES } from './sns-alerts.ts';
+
+export interface SnsMatchNoticesOptions {
+  readonly client: SNSClient;
+  readonly topicArn: string;
+}
+
+export class SnsMatchNotices implements MatchSink {
+  readonly #options: SnsMatchNoticesOptions;
+
+  constructor(options: SnsMatchNoticesOptions) {
+    this.#options = options;
+  }
+
+  async publishMatches(log: string, matches: readonly IdentityMatch[]): Promise<void> {
+    const s = (v: string): MessageAttributeValue => ({ DataType: 'String', StringValue: v });
+    const attributes = { status: s(MATCH_STATUS), severity: s(MATCH_SEVERITY), log: s(log) };
+    // Attributes and subject are far below this margin.
+    for (const { body, matches: part } of matchNoticeBodies(log, matches, SNS_MAX_BYTES - 4096)) {
+      try {
+        await this.#options.client.send(
+          new PublishCommand({
+            TopicArn: this.#options.topicArn,
+            Subject: matchNoticeSubject(log, part.length),
+            Message: body,
+            MessageAttributes: attributes,
+          }),
+        );
+      } catch (e) {
+        const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        throw new TlogError(
+          'sink/unavailable',
+          `SNS: cannot publish the identity-match notice of "${log}" (${part.length} matches): ${why}`,
+          undefined,
+          { cause: e },
+        );
+      }
+    }
+  }
+}
