@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { configureHarness, FULL_CONFIG, QUICK_CONFIG, resultTable, sinkValue } from './harness.ts';
+import { identityBenchmarks } from './identity.bench.ts';
 import { merkleBenchmarks } from './merkle.bench.ts';
 import type { Section } from './section.ts';
 import { signatureBenchmarks } from './signatures.bench.ts';
@@ -51,6 +52,7 @@ for (const make of [
   () => merkleBenchmarks(),
   () => signatureBenchmarks(quick ? 1 : 5),
   () => sigstoreBenchmarks(),
+  () => identityBenchmarks(),
 ]) {
   const section = await make();
   sections.push(section);

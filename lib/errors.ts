@@ -34,7 +34,10 @@ export type ErrorCode =
   | 'response/malformed' // unparseable, wrong shape
   | 'response/mismatch' // unsigned fields disagree with the signed head, or other self-contradiction
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
-  // Configuration and local state
+  // Log entries read for identity monitoring (DESIGN.md, "Identity monitoring")
+  | 'entry/unreadable' // malformed, of a kind not read, or over a cap: the entry is listed as skipped
+  // Command line, configuration and local state
+  | 'usage/invalid' // a command line the CLI cannot run (unknown option, missing value, wrong command)
   | 'config/invalid'
   | 'state/corrupt'
   | 'state/conflict'

@@ -5,6 +5,7 @@
  */
 
 import { isTlogError } from '../errors.ts';
+import { type IdentitiesConfig, identitiesToJson, parseIdentities } from '../identity/identities-config.ts';
 import type { LogType } from '../logs/log-client.ts';
 import { parseWitnessPolicy } from '../tiles/witness-policy.ts';
 import { DEFAULT_INTERVAL, parseInterval } from './interval.ts';
@@ -41,6 +42,8 @@ export interface LogConfig {
    * its first answer; it must verify with `publicKey` (checked at the first check).
    */
   readonly trustedHead?: string;
+  /** Identity monitoring (DESIGN.md, "Identity monitoring"): which entries to report, from where. */
+  readonly identities?: IdentitiesConfig;
 }
 
 export const LOG_TYPES = ['rekor-v1', 'ct', 'tiles', 'static-ct'] as const satisfies readonly LogType[];
@@ -67,6 +70,7 @@ export const LOG_CONFIG_FIELDS = [
   'minWitnesses',
   'timeoutMs',
   'trustedHead',
+  'identities',
 ] as const;
 
 const TILE_TYPES: ReadonlySet<LogType> = new Set<LogType>(['tiles', 'static-ct']);
@@ -74,7 +78,8 @@ const TILE_TYPES: ReadonlySet<LogType> = new Set<LogType>(['tiles', 'static-ct']
 /**
  * Validates one log entry. `where` says where it came from (`logs[2]`, `LOG_CONFIG`) and starts
  * every message, followed by the log name when it is valid: `logs[2] ("rekor").url: ...`.
- * A parsed LogConfig serialised with JSON.stringify parses back to an equal LogConfig.
+ * A parsed LogConfig serialised with logConfigToJson parses back to an equal LogConfig (so does one
+ * serialised with JSON.stringify when it has no `identities`, whose startIndex is a bigint).
  * Throws TlogError `config/invalid` listing every problem (details.issues).
  */
 export function parseLogConfig(raw: unknown, where: string): LogConfig {
@@ -169,6 +174,11 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     );
   }
 
+  const identities =
+    entry.identities === undefined
+      ? undefined
+      : parseIdentities(entry.identities, field('identities'), issues);
+
   issues.throwIfAny();
   // Key order is fixed, so equal configs serialise identically.
   return Object.freeze({
@@ -183,13 +193,14 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     ...(minWitnesses === undefined ? {} : { minWitnesses }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(typeof trustedHead === 'string' ? { trustedHead } : {}),
+    ...(identities === undefined ? {} : { identities }),
   });
 }
 
 /** The entry as written in a config file or LOG_CONFIG: a LogConfig without derived fields. */
 export function logConfigToJson(config: LogConfig): Record<string, unknown> {
-  const { intervalMs: _derived, ...rest } = config;
-  return { ...rest };
+  const { intervalMs: _derived, identities, ...rest } = config;
+  return { ...rest, ...(identities === undefined ? {} : { identities: identitiesToJson(identities) }) };
 }
 
 function checkPublicKey(

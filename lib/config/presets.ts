@@ -20,7 +20,7 @@ export interface PresetEntry {
 }
 
 /** The fields a `{ "preset": ... }` entry may set. The log's url, type and key stay pinned. */
-export const PRESET_OVERRIDABLE_FIELDS = ['name', 'interval', 'timeoutMs'] as const;
+export const PRESET_OVERRIDABLE_FIELDS = ['name', 'interval', 'timeoutMs', 'identities'] as const;
 
 export const PRESETS = {
   // Production Rekor v1. Key: test/vectors/rekor/rekor.sigstore.dev.pub.pem, byte for byte, an

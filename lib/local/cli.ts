@@ -1,240 +1,177 @@
 /**
- * The `tlog-monitor` command line (DESIGN.md, "CLI"):
+ * The `tlog-monitor` command line (DESIGN.md, "CLI"); the full help text is in usage.ts:
  *
  *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
  *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
- *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
+ *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N] [--metrics-port P]
+ *   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR | --aws --table T] [--json]
+ *   tlog-monitor --version | --help
  *
- * USAGE below is the full help text. Exit code: 0 all clean, 1 some log misbehaved (outranks 2),
- * 2 some log could not be checked, or bad usage.
+ * Flags are parsed in cli-args.ts, the logs and state found in targets.ts. Exit code: 0 all
+ * clean, 1 some log misbehaved (outranks 2), 2 some log could not be checked, or bad usage.
+ * Errors are one line on stderr; with --json they are also a JSON object on stdout.
  */
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { parseConfigFile } from '../config/config-file.ts';
-import { type LogConfig, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, parseLogConfig } from '../config/log-config.ts';
+import type { LogConfig } from '../config/log-config.ts';
+import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
-import type { StateStore } from '../monitor/state-store.ts';
-import { FileStateStore } from './file-state-store.ts';
+import type { MetricsSink } from '../monitor/metrics.ts';
+import { parseCommandLine, parsePort, type Values } from './cli-args.ts';
 import { formatResult } from './format-result.ts';
-import { runChecks, watchLogs } from './run.ts';
+import { printable } from './printable.ts';
+import { startMetricsServer } from './prometheus/metrics-server.ts';
+import { PrometheusMetrics } from './prometheus/prometheus-metrics.ts';
+import { recallFromState } from './prometheus/recall-from-state.ts';
+import { type RunDeps, runChecks, watchLogs } from './run.ts';
+import { runStatus } from './status/status-command.ts';
+import { loadTargets, type Targets } from './targets.ts';
+import { USAGE } from './usage.ts';
+import { packageVersion } from './version.ts';
 
-export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
-
-Usage:
-  tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
-  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
-  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N]
-
-Commands:
-  check   check each log once: verify its signed head against the pinned key and prove it
-          consistent with the last verified head; store the new head only if it is proven
-  watch   check each configured log again and again, each on its own interval
-
-Options:
-  --config FILE      config file (default: tlog-monitor.config.json)
-  --log NAME         check only this configured log
-  --state-dir DIR    directory of state files, one per log (default: config "stateDir" or .tlog-monitor-state)
-  --type T           rekor-v1 | ct | tiles | static-ct
-  --url URL          the log's base URL (https, or http on loopback)
-  --public-key FILE  the log's public key: PEM (P-256 or Ed25519) or a C2SP verifier key
-  --origin O         expected checkpoint origin / signer name
-  --name NAME        name for an ad-hoc log (default: derived from the URL)
-  --state FILE       state file for an ad-hoc check
-  --timeout S        per-request timeout in seconds (default 10)
-  --json             print one CheckResult JSON object per line
-  --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
-  -h, --help         show this help
-
-Exit codes: 0 every log verified, unchanged or initialized; 1 a log misbehaved (inconsistent,
-fork, rollback, bad-signature); 2 a log could not be checked (unreachable, invalid-response,
-monitor-error) or the command line or config is wrong. Misbehaviour outranks "could not check".
-`;
-
-interface Io {
+export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   /** Stops `watch` when aborted. */
   readonly signal?: AbortSignal;
+  /** While a check runs longer than this (ms), say so on `err` every this often; absent: never. */
+  readonly progressEveryMs?: number;
 }
 
 const defaultIo: Io = {
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
+  // A person at a terminal hears about a slow check sooner than a log file does.
+  progressEveryMs: process.stderr.isTTY ? 5_000 : 30_000,
 };
 
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    io.err(`tlog-monitor: ${(e as Error).message}\n\n${USAGE}`);
+  // Known before parsing, so that even a bad command line is reported as JSON when asked.
+  const json = argv.includes('--json');
+  const fail = (e: unknown): 2 => {
+    reportError(e, json, io);
     return 2;
+  };
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (e) {
+    return fail(e);
   }
   const { command, values } = parsed;
-  if (values.help || command === undefined) {
-    (command === undefined && !values.help ? io.err : io.out)(USAGE);
-    return values.help ? 0 : 2;
+  if (values.version) {
+    io.out(json ? JSON.stringify({ version: packageVersion() }) : packageVersion());
+    return 0;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (command === undefined) {
+    if (json) io.out(errorJson(new TlogError('usage/invalid', 'no command given')));
+    io.err(USAGE);
+    return 2;
   }
   try {
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
-    const { logs, store } = await loadTargets(command, values);
-    const httpFor = (log: LogConfig) =>
-      createHttpClient({
-        fetch: globalThis.fetch,
-        clock: systemClock,
-        timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
-      });
-    const print = (r: CheckResult) => (values.json ? io.out(JSON.stringify(r)) : io.out(formatResult(r)));
+    const targets = await loadTargets(command, values);
+    if (command === 'status') return await runStatus(targets, values, io);
+    const deps: RunDeps = {
+      httpFor: (log: LogConfig) =>
+        createHttpClient({
+          fetch: globalThis.fetch,
+          clock: systemClock,
+          timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
+        }),
+      store: targets.store,
+      clock: systemClock,
+      ...(io.progressEveryMs !== undefined
+        ? { progress: { everyMs: io.progressEveryMs, report: (line: string) => io.err(line) } }
+        : {}),
+    };
     if (command === 'check') {
-      const results = await runChecks(logs, { httpFor, store, clock: systemClock });
-      results.forEach(print);
+      const results = await runChecks(targets.logs, deps);
+      for (const r of results) await finishResult(r, targets, values, io);
       return worstExitCode(results);
     }
-    const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
-    const signal = io.signal ?? stopSignal();
-    return await watchLogs(
-      logs,
-      { httpFor, store, clock: systemClock },
-      { onResult: print, signal, iterations },
-    );
+    return await watch(targets, deps, values, io);
   } catch (e) {
-    io.err(`tlog-monitor: ${e instanceof TlogError || e instanceof Error ? e.message : String(e)}`);
-    return 2;
+    return fail(e);
   }
 }
 
-function parse(argv: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      config: { type: 'string' },
-      log: { type: 'string' },
-      'state-dir': { type: 'string' },
-      state: { type: 'string' },
-      type: { type: 'string' },
-      url: { type: 'string' },
-      'public-key': { type: 'string' },
-      origin: { type: 'string' },
-      name: { type: 'string' },
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
-      iterations: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (command !== undefined && command !== 'check' && command !== 'watch') {
-    throw new Error(`unknown command "${command}" (expected check or watch)`);
+async function watch(targets: Targets, deps: RunDeps, values: Values, io: Io): Promise<number> {
+  const port = values['metrics-port'] === undefined ? undefined : parsePort(values['metrics-port']);
+  const prometheus = port === undefined ? undefined : new PrometheusMetrics(targets.logs, systemClock);
+  if (prometheus) await recallFromState(prometheus, targets.logs, targets.store);
+  const server =
+    prometheus && port !== undefined ? await startMetricsServer(prometheus.registry, port) : undefined;
+  try {
+    const logs = targets.logs.map((l) => `${l.name} every ${l.interval}`).join(', ');
+    const metrics = server ? `; metrics on port ${server.port} at /metrics` : '';
+    io.err(
+      `tlog-monitor ${packageVersion()} watching ${targets.logs.length} log${targets.logs.length === 1 ? '' : 's'} (${logs}); state in ${printable(targets.stateLocation)}${metrics}`,
+    );
+    const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
+    return await watchLogs(targets.logs, deps, {
+      onResult: (r) => finishResult(r, targets, values, io, prometheus),
+      signal: io.signal ?? stopSignal(),
+      iterations,
+    });
+  } finally {
+    await server?.close();
   }
-  if (rest.length > 0) throw new Error(`unexpected argument "${rest[0]}"`);
-  if (values.iterations !== undefined && command !== 'watch') {
-    throw new Error('--iterations is for "watch"');
-  }
-  if (values.iterations !== undefined && !/^[1-9][0-9]{0,6}$/.test(values.iterations)) {
-    throw new Error(`--iterations must be a positive integer, got "${values.iterations}"`);
-  }
-  return { command: command as 'check' | 'watch' | undefined, values };
 }
 
-type Values = ReturnType<typeof parse>['values'];
+/** After a check: record its status for `status`, count it in the metrics, print it. */
+async function finishResult(
+  r: CheckResult,
+  targets: Targets,
+  values: Values,
+  io: Io,
+  metrics?: MetricsSink,
+): Promise<void> {
+  try {
+    await targets.store.recordCheck(r.log, r);
+  } catch (e) {
+    io.err(`tlog-monitor: ${r.log}: the last status was not recorded: ${(e as Error).message}`);
+  }
+  await metrics?.publish(r, {});
+  io.out(values.json ? JSON.stringify(r) : formatResult(r));
+}
+
+/**
+ * On stderr: the message (a usage error is one line, with a pointer to --help; a config error
+ * lists each problem on its own line). With --json, also the error as JSON on stdout.
+ */
+function reportError(e: unknown, json: boolean, io: Io): void {
+  const message = e instanceof Error ? e.message : String(e);
+  const hint = e instanceof TlogError && e.code === 'usage/invalid' ? ' (see tlog-monitor --help)' : '';
+  io.err(`tlog-monitor: ${message.split('\n').map(printable).join('\n')}${hint}`);
+  if (json) io.out(errorJson(e));
+}
+
+/** `{"error": {"code", "message", "issues"?}}`: issues lists each config problem. */
+function errorJson(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = e instanceof TlogError ? e.code : 'internal';
+  const issues =
+    e instanceof TlogError && Array.isArray(e.details?.issues) ? { issues: e.details.issues } : {};
+  return JSON.stringify({ error: { code, message, ...issues } });
+}
 
 /** --timeout in seconds; the same range as a config file's timeoutMs. */
 function parseTimeout(s: string): number {
   const ms = Math.round(Number(s) * 1000);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(s) || !(ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS)) {
     throw new TlogError(
-      'config/invalid',
+      'usage/invalid',
       `--timeout must be a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}, got "${s}"`,
     );
   }
   return ms;
-}
-
-async function loadTargets(
-  command: 'check' | 'watch',
-  v: Values,
-): Promise<{ logs: LogConfig[]; store: StateStore }> {
-  const adHoc = v.type !== undefined || v.url !== undefined || v['public-key'] !== undefined;
-  if (adHoc) {
-    if (command !== 'check')
-      throw new TlogError(
-        'config/invalid',
-        '--type/--url/--public-key are for "check"; "watch" reads --config',
-      );
-    for (const [flag, val] of [
-      ['--type', v.type],
-      ['--url', v.url],
-      ['--public-key', v['public-key']],
-      ['--state', v.state],
-    ] as const) {
-      if (val === undefined) throw new TlogError('config/invalid', `an ad-hoc check needs ${flag}`);
-    }
-    if (v.config !== undefined || v.log !== undefined) {
-      throw new TlogError(
-        'config/invalid',
-        '--config/--log cannot be combined with --type/--url/--public-key',
-      );
-    }
-    const publicKey = await readText(v['public-key'] as string, '--public-key');
-    const url = v.url as string;
-    const raw = {
-      name: v.name ?? defaultName(url),
-      type: v.type,
-      url,
-      publicKey: publicKey.trim(),
-      ...(v.origin !== undefined ? { origin: v.origin } : {}),
-    };
-    return {
-      logs: [parseLogConfig(raw, 'command line')],
-      store: FileStateStore.singleFile(v.state as string),
-    };
-  }
-  if (v.state !== undefined)
-    throw new TlogError('config/invalid', '--state is for an ad-hoc check; with a config use --state-dir');
-  const configPath = v.config ?? 'tlog-monitor.config.json';
-  const config = parseConfigFile(await readText(configPath, '--config'), configPath);
-  let logs = [...config.logs];
-  if (v.log !== undefined) {
-    logs = logs.filter((l) => l.name === v.log);
-    if (logs.length === 0) {
-      const known = config.logs.map((l) => l.name).join(', ');
-      throw new TlogError(
-        'config/invalid',
-        `no log named "${v.log}" in ${configPath} (configured: ${known})`,
-      );
-    }
-  }
-  const dir = v['state-dir'] ?? config.stateDir ?? '.tlog-monitor-state';
-  return { logs, store: FileStateStore.directory(dir) };
-}
-
-function defaultName(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}${u.pathname}`
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .replace(/-+$/, '')
-      .slice(0, 64);
-  } catch {
-    return 'log';
-  }
-}
-
-async function readText(path: string, flag: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new TlogError(
-      'config/invalid',
-      `${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
 }
 
 function stopSignal(): AbortSignal {

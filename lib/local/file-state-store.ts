@@ -5,7 +5,10 @@
  * exclusive lock file (O_EXCL), and replace the file atomically (write temp, fsync, rename), so
  * readers see the old or the new file, never half of one, and several processes checking the
  * same state file at once lose no update and never move a head backwards.
- * Evidence goes to `<state file>.evidence/`, one file per finding, never overwritten.
+ * Evidence goes to `<state file>.evidence/`, one file per finding, never overwritten, each
+ * stamped with the time it was recorded. The last status of each log and its open conditions
+ * (for `tlog-monitor status`) go to `<state file>.status.json`, apart from the heads, so a
+ * state file that no longer verifies does not stop the failure from being recorded.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
@@ -14,8 +17,15 @@ import { dirname, join } from 'node:path';
 import { TlogError } from '../errors.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
 import type { StateStore, StoredHead, StoredState } from '../monitor/state-store.ts';
+import { type CheckRecord, nextCheckRecord, validateCheckRecord } from '../status/check-record.ts';
 
 const FORMAT = 'tlog-monitor-state/1';
+const STATUS_FORMAT = 'tlog-monitor-status/1';
+
+interface StatusFile {
+  format: typeof STATUS_FORMAT;
+  logs: Record<string, CheckRecord>;
+}
 
 interface StateFile {
   format: typeof FORMAT;
@@ -72,18 +82,44 @@ export class FileStateStore implements StateStore {
     });
   }
 
-  async recordEvidence(log: string, result: CheckResult): Promise<void> {
+  /** Writes the evidence to a new file and returns its path. */
+  async recordEvidence(log: string, result: CheckResult): Promise<string> {
     const dir = `${this.#fileFor(log)}.evidence`;
     await mkdir(dir, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const name = `${log}-${stamp}-${result.status}-${randomBytes(3).toString('hex')}.json`;
-    const fh = await open(join(dir, name), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    const recordedAt = new Date().toISOString();
+    const stamp = recordedAt.replace(/[:.]/g, '-');
+    const path = join(dir, `${log}-${stamp}-${result.status}-${randomBytes(3).toString('hex')}.json`);
+    const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     try {
-      await fh.writeFile(`${JSON.stringify(result, null, 2)}\n`);
+      await fh.writeFile(`${JSON.stringify({ recordedAt, ...result }, null, 2)}\n`);
       await fh.sync();
     } finally {
       await fh.close();
     }
+    return path;
+  }
+
+  /** The file holding the last status and open conditions of `log`. */
+  statusFileFor(log: string): string {
+    return `${this.#fileFor(log)}.status.json`;
+  }
+
+  /** Records one finished check of `log` (its status, and the conditions it opens or closes). */
+  async recordCheck(log: string, result: CheckResult): Promise<void> {
+    const path = this.statusFileFor(log);
+    await mkdir(dirname(path), { recursive: true });
+    await this.#withLock(path, async () => {
+      const file = (await readStatusFile(path)) ?? { format: STATUS_FORMAT, logs: {} };
+      const prev = Object.hasOwn(file.logs, log) ? file.logs[log] : undefined;
+      file.logs[log] = nextCheckRecord(prev, result, result.checkedAt ?? new Date().toISOString());
+      await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+    });
+  }
+
+  /** The recorded checks of `log`, if any were recorded. */
+  async loadCheckRecord(log: string): Promise<CheckRecord | undefined> {
+    const file = await readStatusFile(this.statusFileFor(log));
+    return file && Object.hasOwn(file.logs, log) ? file.logs[log] : undefined;
   }
 
   async #withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
@@ -178,6 +214,33 @@ async function readStateFile(path: string): Promise<StateFile | undefined> {
     throw new TlogError('state/corrupt', `state file ${path} is not valid JSON: ${(e as Error).message}`);
   }
   return validateStateFile(parsed, path);
+}
+
+async function readStatusFile(path: string): Promise<StatusFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(`cannot read status file ${path}`, e);
+  }
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new TlogError('state/corrupt', `status file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (parsed?.format !== STATUS_FORMAT || typeof parsed.logs !== 'object' || parsed.logs === null) {
+    throw new TlogError(
+      'state/corrupt',
+      `status file ${path}: expected format "${STATUS_FORMAT}" with "logs"`,
+    );
+  }
+  const logs: Record<string, CheckRecord> = {};
+  for (const [name, record] of Object.entries(parsed.logs as Record<string, unknown>)) {
+    logs[name] = validateCheckRecord(record, `status file ${path}: logs.${name}`);
+  }
+  return { format: STATUS_FORMAT, logs };
 }
 
 function validateStateFile(v: unknown, path: string): StateFile {

@@ -12,6 +12,8 @@ export interface RunDeps {
   readonly httpFor: (log: LogConfig) => HttpClient;
   readonly store: StateStore;
   readonly clock: Clock;
+  /** While a check runs longer than `everyMs`, a line saying so every `everyMs`. */
+  readonly progress?: { readonly everyMs: number; readonly report: (line: string) => void };
 }
 
 /** Checks one log; a log whose client cannot be built yields a monitor-error result. */
@@ -24,16 +26,33 @@ export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult
       log: log.name,
       status: 'monitor-error',
       durationMs: 0,
+      checkedAt: new Date(deps.clock.now()).toISOString(),
       message: (e as Error).message,
       errorCode: e instanceof TlogError ? e.code : 'internal',
     };
   }
-  return checkLog(log.name, {
-    client,
-    store: deps.store,
-    clock: deps.clock,
-    ...(log.trustedHead !== undefined ? { trustedHead: log.trustedHead } : {}),
-  });
+  const stopProgress = deps.progress ? reportProgress(log.name, deps.progress, deps.clock) : () => {};
+  try {
+    return await checkLog(log.name, {
+      client,
+      store: deps.store,
+      clock: deps.clock,
+      ...(log.trustedHead !== undefined ? { trustedHead: log.trustedHead } : {}),
+    });
+  } finally {
+    stopProgress();
+  }
+}
+
+/** Says every `everyMs` that the check of `log` is still running; returns the function that stops it. */
+function reportProgress(log: string, progress: NonNullable<RunDeps['progress']>, clock: Clock): () => void {
+  const started = clock.now();
+  const timer = setInterval(() => {
+    const seconds = Math.round((clock.now() - started) / 1000);
+    progress.report(`${new Date(clock.now()).toISOString()} ${log}: still checking (${seconds} s so far)`);
+  }, progress.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Checks every log once, concurrently; results come back in config order. */
@@ -42,7 +61,8 @@ export function runChecks(logs: readonly LogConfig[], deps: RunDeps): Promise<Ch
 }
 
 export interface WatchOptions {
-  readonly onResult: (r: CheckResult) => void;
+  /** Receives each result; when it returns a promise, the log's next check waits for it. */
+  readonly onResult: (r: CheckResult) => unknown;
   readonly signal: AbortSignal;
   /** Stop after this many checks of each log (for tests and cron-like use); default: forever. */
   readonly iterations?: number;
@@ -66,7 +86,7 @@ export async function watchLogs(
         const started = deps.clock.now();
         const result = await runOne(log, deps);
         worst = worseExitCode(worst, exitCodeFor(result.status));
-        options.onResult(result);
+        await options.onResult(result);
         if (options.iterations !== undefined && i + 1 >= options.iterations) return;
         await sleepUntil(started + log.intervalMs, deps.clock, options.signal);
       }

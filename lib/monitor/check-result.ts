@@ -62,11 +62,15 @@ export interface CheckResult {
   readonly previous?: HeadSummary;
   readonly current?: HeadSummary;
   readonly durationMs: number;
+  /** When the check finished (ISO 8601), by the monitor's clock. */
+  readonly checkedAt?: string;
   /** Human-readable reason for anything but a clean result. */
   readonly message?: string;
   /** TlogError code behind a failure. */
   readonly errorCode?: string;
   readonly evidence?: Evidence;
+  /** Where the evidence was kept, when the store names it (a file path, a DynamoDB sort key). */
+  readonly evidenceRef?: string;
   /** Tile logs with witnesses configured: the witnesses whose cosignatures on the new head verified. */
   readonly cosignedBy?: readonly string[];
   /** Rekor shard rotation observed and proven in this check. */

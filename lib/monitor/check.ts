@@ -37,11 +37,15 @@ const MAX_RACE_ROUNDS = 5;
 
 export async function checkLog(logName: string, deps: CheckDeps): Promise<CheckResult> {
   const started = deps.clock.now();
-  const finish = (r: Omit<CheckResult, 'log' | 'durationMs'>): CheckResult => ({
-    log: logName,
-    ...r,
-    durationMs: Math.max(0, deps.clock.now() - started),
-  });
+  const finish = (r: Omit<CheckResult, 'log' | 'durationMs'>): CheckResult => {
+    const ended = deps.clock.now();
+    return {
+      log: logName,
+      ...r,
+      durationMs: Math.max(0, ended - started),
+      checkedAt: new Date(ended).toISOString(),
+    };
+  };
   try {
     return finish(await runCheck(logName, deps));
   } catch (e) {
@@ -303,8 +307,8 @@ async function failed(
  */
 async function keepEvidence(logName: string, deps: CheckDeps, result: Outcome): Promise<Outcome> {
   try {
-    await deps.store.recordEvidence(logName, { log: logName, durationMs: 0, ...result });
-    return result;
+    const where = await deps.store.recordEvidence(logName, { log: logName, durationMs: 0, ...result });
+    return typeof where === 'string' ? { ...result, evidenceRef: where } : result;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { ...result, message: `${result.message ?? result.status} (evidence NOT stored: ${why})` };

@@ -29,6 +29,10 @@ export interface StateStore {
    * `expectedVersion` (0: nothing stored). Returns false, writing nothing, if another writer won.
    */
   compareAndSet(log: string, expectedVersion: number, head: StoredHead): Promise<boolean>;
-  /** Keeps misbehaviour evidence; it never expires and never replaces the head. */
-  recordEvidence(log: string, result: CheckResult): Promise<void>;
+  /**
+   * Keeps misbehaviour evidence; it never expires and never replaces the head. Returns where it
+   * was kept (a file path, an item key) when the store can name it.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a store that cannot name the place returns nothing
+  recordEvidence(log: string, result: CheckResult): Promise<string | void>;
 }

@@ -29,7 +29,8 @@ function generateCtKeyPem(): string {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   return publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
-const BIN = new URL('../../bin/tlog-monitor.js', import.meta.url).pathname;
+/** The CLI as a process, from the sources (bin/tlog-monitor.js runs the same main() from dist/). */
+const CLI = ['--import', 'tsx', new URL('../support/cli-process.ts', import.meta.url).pathname];
 
 /** Ad-hoc checks of a test log; Rekor pins the signer name as the origin. */
 const cliFor = (log: TestLog): Promise<AdHocCli> =>
@@ -396,13 +397,13 @@ describe('tlog-monitor usage errors (exit 2, a message naming the problem)', () 
 
 describe('tlog-monitor binary', () => {
   it('prints help and exits 0', async () => {
-    const { stdout } = await execFileP(process.execPath, [BIN, '--help']);
+    const { stdout } = await execFileP(process.execPath, [...CLI, '--help']);
     assert.match(stdout, /tlog-monitor check/);
   });
 
   it('exits 2 with a message naming the problem on a bad flag or config', async () => {
     await assert.rejects(
-      execFileP(process.execPath, [BIN, 'check', '--bogus']),
+      execFileP(process.execPath, [...CLI, 'check', '--bogus']),
       (e: { code: number; stderr: string }) => {
         assert.equal(e.code, 2);
         assert.match(e.stderr, /bogus/);
@@ -416,7 +417,7 @@ describe('tlog-monitor binary', () => {
       JSON.stringify({ logs: [{ name: 'x', type: 'ct', url: 'ftp://x', publicKey: 'nope' }] }),
     );
     await assert.rejects(
-      execFileP(process.execPath, [BIN, 'check', '--config', cfg]),
+      execFileP(process.execPath, [...CLI, 'check', '--config', cfg]),
       (e: { code: number; stderr: string }) => {
         assert.equal(e.code, 2);
         assert.match(e.stderr, /logs\[0\] \("x"\)\.url/);
@@ -435,7 +436,15 @@ describe('tlog-monitor binary', () => {
         const cfg = join(dir, 'c.json');
         const entry = { name: 'w', type: 'ct', url: log.url, publicKey: log.publicKeyPem, interval: '1h' };
         await writeFile(cfg, JSON.stringify({ logs: [entry] }));
-        const child = spawn(process.execPath, [BIN, 'watch', '--config', cfg, '--state-dir', dir, '--json']);
+        const child = spawn(process.execPath, [
+          ...CLI,
+          'watch',
+          '--config',
+          cfg,
+          '--state-dir',
+          dir,
+          '--json',
+        ]);
         const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
         let out = '';
         await new Promise<void>((resolve) => {
@@ -458,10 +467,10 @@ describe('tlog-monitor binary', () => {
     try {
       const cli = await cliFor(log);
       const args = cli.args();
-      await execFileP(process.execPath, [BIN, ...args]);
+      await execFileP(process.execPath, [...CLI, ...args]);
       log.fork();
       await assert.rejects(
-        execFileP(process.execPath, [BIN, ...args]),
+        execFileP(process.execPath, [...CLI, ...args]),
         (e: { code: number; stdout: string }) => {
           assert.equal(e.code, 1);
           assert.equal(JSON.parse(e.stdout).status, 'fork');
@@ -478,7 +487,7 @@ describe('tlog-monitor binary', () => {
         }),
       );
       const { stdout } = await execFileP(process.execPath, [
-        BIN,
+        ...CLI,
         'watch',
         '--config',
         cfg,
