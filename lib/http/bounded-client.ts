@@ -7,10 +7,19 @@
  * 5xx and 429; never on other 4xx or on oversize bodies), the HTTPS rule (plain http only on
  * loopback, checked before any request and again on every redirect; no redirect from the
  * network to loopback) and a User-Agent naming the project. Failures are TlogErrors with
- * `http/*` codes; URLs in messages never carry userinfo.
+ * `http/*` codes; URLs in messages never carry userinfo. `post` is the same for read-only queries
+ * with a body (Rekor v1 entries/retrieve); it follows only 307/308 redirects.
  */
 import { TlogError } from '../errors.ts';
-import type { Clock, FetchPort, HttpClient, HttpRequestOptions, HttpResponse } from './ports.ts';
+import type {
+  Clock,
+  FetchPort,
+  HttpClient,
+  HttpPoster,
+  HttpPostOptions,
+  HttpRequestOptions,
+  HttpResponse,
+} from './ports.ts';
 import { readBounded } from './read-bounded.ts';
 import { type CheckedUrl, checkUrl, isLoopbackHost, redactUrl } from './url-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
@@ -52,7 +61,7 @@ interface Settings {
   readonly maxRedirects: number;
 }
 
-export function createHttpClient(options: HttpClientOptions): HttpClient {
+export function createHttpClient(options: HttpClientOptions): HttpClient & HttpPoster {
   const settings: Settings = {
     fetch: options.fetch,
     clock: options.clock,
@@ -64,20 +73,34 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
     maxRedirects: nonNegativeInteger('maxRedirects', options.maxRedirects ?? DEFAULT_MAX_REDIRECTS),
   };
-  return { get: (url, requestOptions) => getWithRetries(settings, url, requestOptions ?? {}) };
+  return {
+    get: (url, requestOptions) => requestWithRetries(settings, url, requestOptions ?? {}),
+    post: (url, body, postOptions) => requestWithRetries(settings, url, postOptions, body),
+  };
 }
 
-async function getWithRetries(
+/** A POST's body and media type; GETs have none. */
+interface RequestBody {
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+}
+
+async function requestWithRetries(
   s: Settings,
   rawUrl: string,
-  request: HttpRequestOptions,
+  request: HttpRequestOptions | HttpPostOptions,
+  postBody?: Uint8Array,
 ): Promise<HttpResponse> {
+  const payload: RequestBody | undefined =
+    postBody === undefined
+      ? undefined
+      : { bytes: postBody, contentType: (request as HttpPostOptions).contentType };
   const target = checkUrl(rawUrl); // throws http/insecure-url before any request
   const maxBytes =
     request.maxBytes === undefined ? s.maxBytes : nonNegativeInteger('maxBytes', request.maxBytes);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await attemptOnce(s, target, maxBytes, request);
+      return await attemptOnce(s, target, maxBytes, request, payload);
     } catch (e) {
       if (!isTransient(e) || attempt >= s.retries) throw withAttempts(e, attempt + 1);
       await s.clock.sleep(backoffDelay(s, attempt));
@@ -119,6 +142,7 @@ async function attemptOnce(
   target: CheckedUrl,
   maxBytes: number,
   request: HttpRequestOptions,
+  payload: RequestBody | undefined,
 ): Promise<HttpResponse> {
   const controller = new AbortController();
   let shownUrl = redactUrl(target.url);
@@ -141,9 +165,10 @@ async function attemptOnce(
       const headers: Record<string, string> = { 'user-agent': s.userAgent };
       if (request.accept !== undefined) headers.accept = request.accept;
       if (current.authorization !== undefined) headers.authorization = current.authorization;
+      if (payload !== undefined) headers['content-type'] = payload.contentType;
       const response = await guard(
         s.fetch(current.url.toString(), {
-          method: 'GET',
+          ...(payload === undefined ? { method: 'GET' } : { method: 'POST', body: payload.bytes }),
           headers,
           redirect: 'manual',
           signal: controller.signal,
@@ -152,6 +177,14 @@ async function attemptOnce(
       const location = response.headers.get('location');
       if (REDIRECT_STATUSES.has(response.status) && location !== null) {
         response.body?.cancel().catch(() => {});
+        // Only 307 and 308 keep the method and body (RFC 9110 §15.4); a POST is not turned into a GET.
+        if (payload !== undefined && response.status !== 307 && response.status !== 308) {
+          throw new TlogError(
+            'http/status',
+            `HTTP ${response.status} from ${shownUrl}: a POST is redirected only by 307 or 308`,
+            { status: response.status, url: shownUrl },
+          );
+        }
         if (redirects >= s.maxRedirects) {
           throw new TlogError(
             'http/status',

@@ -24,6 +24,20 @@ export interface HttpClient {
   get(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
 }
 
+/** Options of a POST: those of a GET plus the body's media type. */
+export interface HttpPostOptions extends HttpRequestOptions {
+  readonly contentType: string;
+}
+
+/**
+ * A bounded HTTP POST, for read-only queries that need a request body (Rekor v1
+ * `POST /api/v1/log/entries/retrieve`): same timeout, size cap, retries and errors as `get`.
+ * Only idempotent queries may go through it (a retry sends the body again).
+ */
+export interface HttpPoster {
+  post(url: string, body: Uint8Array, options: HttpPostOptions): Promise<HttpResponse>;
+}
+
 /** The fetch function the bounded client is built on (globalThis.fetch in production). */
 export type FetchPort = (url: string, init: RequestInit) => Promise<Response>;
 
