@@ -18,6 +18,7 @@ import { entryLoopbackBenchmarks } from './entries/loopback.bench.ts';
 import { configureHarness, FULL_CONFIG, QUICK_CONFIG, resultTable, sinkValue } from './harness.ts';
 import { identityBenchmarks } from './identity.bench.ts';
 import { merkleBenchmarks } from './merkle.bench.ts';
+import { scanBenchmarks } from './scan.bench.ts';
 import type { Section } from './section.ts';
 import { signatureBenchmarks } from './signatures.bench.ts';
 import { sigstoreBenchmarks } from './sigstore.bench.ts';
@@ -59,6 +60,7 @@ for (const make of [
   () => identityBenchmarks(),
   () => entryHashingBenchmarks(),
   () => entryLoopbackBenchmarks(quick),
+  () => scanBenchmarks(quick),
 ]) {
   const made = await make();
   for (const section of Array.isArray(made) ? made : [made]) {

@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
   // Log entries read for identity monitoring (DESIGN.md, "Identity monitoring")
   | 'entry/unreadable' // malformed, of a kind not read, or over a cap: the entry is listed as skipped
+  // Identity scan (DESIGN.md, "Identity monitoring")
+  | 'scan/not-in-tree' // entries as served do not fold to the signed root: they are not in the tree
   // Command line, configuration and local state
   | 'usage/invalid' // a command line the CLI cannot run (unknown option, missing value, wrong command)
   | 'config/invalid'

@@ -21,6 +21,8 @@ const OPTIONS = {
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   iterations: { type: 'string' },
+  'scan-max-entries': { type: 'string' },
+  'scan-max-seconds': { type: 'string' },
   'metrics-port': { type: 'string' },
   aws: { type: 'boolean' },
   table: { type: 'string' },

@@ -6,6 +6,7 @@
  *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N] [--metrics-port P]
  *   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR | --aws --table T] [--json]
  *   tlog-monitor --version | --help
+ *   and on check and watch: [--scan-max-entries N] [--scan-max-seconds S] (identity scan budget)
  *
  * Flags are parsed in cli-args.ts, the logs and state found in targets.ts. Exit code: 0 all
  * clean, 1 some log misbehaved (outranks 2), 2 some log could not be checked, or bad usage.
@@ -18,6 +19,7 @@ import { createHttpClient } from '../http/bounded-client.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
 import type { MetricsSink } from '../monitor/metrics.ts';
+import type { ScanOptions } from '../scan/scan-options.ts';
 import { parseCommandLine, parsePort, type Values } from './cli-args.ts';
 import { formatResult } from './format-result.ts';
 import { printable } from './printable.ts';
@@ -25,6 +27,7 @@ import { startMetricsServer } from './prometheus/metrics-server.ts';
 import { PrometheusMetrics } from './prometheus/prometheus-metrics.ts';
 import { recallFromState } from './prometheus/recall-from-state.ts';
 import { type RunDeps, runChecks, watchLogs } from './run.ts';
+import { configuredScanComponents, fileScanWiring, type ScanComponents } from './scan-wiring.ts';
 import { runStatus } from './status/status-command.ts';
 import { loadTargets, type Targets } from './targets.ts';
 import { USAGE } from './usage.ts';
@@ -46,7 +49,12 @@ const defaultIo: Io = {
   progressEveryMs: process.stderr.isTTY ? 5_000 : 30_000,
 };
 
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = defaultIo,
+  /** Each log's entry source and matchers; by default from its `identities` config. */
+  scanComponents: ScanComponents = configuredScanComponents,
+): Promise<number> {
   // Known before parsing, so that even a bad command line is reported as JSON when asked.
   const json = argv.includes('--json');
   const fail = (e: unknown): 2 => {
@@ -87,6 +95,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         }),
       store: targets.store,
       clock: systemClock,
+      scanFor: fileScanWiring(withBudget(scanComponents, scanBudgetFlags(values)), targets.stateFileFor),
       ...(io.progressEveryMs !== undefined
         ? { progress: { everyMs: io.progressEveryMs, report: (line: string) => io.err(line) } }
         : {}),
@@ -160,6 +169,39 @@ function errorJson(e: unknown): string {
   const issues =
     e instanceof TlogError && Array.isArray(e.details?.issues) ? { issues: e.details.issues } : {};
   return JSON.stringify({ error: { code, message, ...issues } });
+}
+
+/** --scan-max-entries and --scan-max-seconds, as ScanOptions fields. */
+function scanBudgetFlags(v: Values): Pick<ScanOptions, 'maxEntries' | 'maxMillis'> {
+  const entries = v['scan-max-entries'];
+  const seconds = v['scan-max-seconds'];
+  if (entries !== undefined && !/^[1-9][0-9]{0,9}$/.test(entries)) {
+    throw new TlogError(
+      'usage/invalid',
+      `--scan-max-entries must be a positive whole number, got "${entries}"`,
+    );
+  }
+  if (seconds !== undefined && !/^[1-9][0-9]{0,5}$/.test(seconds)) {
+    throw new TlogError(
+      'usage/invalid',
+      `--scan-max-seconds must be a positive whole number, got "${seconds}"`,
+    );
+  }
+  return {
+    ...(entries !== undefined ? { maxEntries: BigInt(entries) } : {}),
+    ...(seconds !== undefined ? { maxMillis: Number(seconds) * 1000 } : {}),
+  };
+}
+
+/** The flags' budget over each log's own scan options. */
+function withBudget(
+  components: ScanComponents,
+  budget: Pick<ScanOptions, 'maxEntries' | 'maxMillis'>,
+): ScanComponents {
+  return (log, http) => {
+    const c = components(log, http);
+    return c ? { ...c, options: { ...c.options, ...budget } } : undefined;
+  };
 }
 
 /** --timeout in seconds; the same range as a config file's timeoutMs. */

@@ -57,6 +57,18 @@ export class FileStateStore implements StateStore {
     return new FileStateStore({ fileFor: () => path });
   }
 
+  /**
+   * Runs `fn` holding the lock of `path`, the same lock (and stale-lock rule) that guards state
+   * file writes: for the other files kept beside a state file (scan cursor, matches).
+   */
+  static withLock<T>(
+    path: string,
+    fn: () => Promise<T>,
+    options: Omit<FileStateStoreOptions, 'fileFor'> = {},
+  ): Promise<T> {
+    return new FileStateStore({ ...options, fileFor: () => path }).#withLock(path, fn);
+  }
+
   /** One file per log, `<dir>/<log>.json`. Log names are validated by the config to be file-safe. */
   static directory(dir: string): FileStateStore {
     return new FileStateStore({ fileFor: (log) => join(dir, `${log}.json`) });
@@ -265,7 +277,8 @@ function validateStateFile(v: unknown, path: string): StateFile {
   return o as unknown as StateFile;
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
+/** Replaces `path` with `content` atomically: temp file, fsync, rename (call it holding the lock). */
+export async function writeAtomically(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);

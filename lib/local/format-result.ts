@@ -1,9 +1,14 @@
 /**
  * Human-readable rendering of a CheckResult for the terminal: one line, starting with the time
- * of the check, plus an indented line for the reason and one naming the evidence file.
+ * of the check, plus an indented line for the reason and one naming the evidence file, then the
+ * identity scan's matches, skipped entries and progress.
  */
+import { preview } from '../bytes.ts';
 import { type CheckResult, exitCodeFor } from '../monitor/check-result.ts';
 import { printable } from './printable.ts';
+
+/** Most matches and skipped entries listed one per line; --json has them all. */
+const MAX_LISTED = 20;
 
 export function formatResult(r: CheckResult): string {
   const mark = ['ok  ', 'LIE ', 'FAIL'][exitCodeFor(r.status)];
@@ -21,5 +26,32 @@ export function formatResult(r: CheckResult): string {
   if (r.message) lines.push(`     ${printable(r.message)}`);
   if (r.evidenceRef) lines.push(`     evidence kept in ${printable(r.evidenceRef)}`);
   else if (r.evidence) lines.push('     evidence NOT stored (see the message); --json prints it');
+  lines.push(...scanLines(r));
   return lines.join('\n');
+}
+
+/** The identity scan: matches and skipped entries (their text comes from the log: shown escaped), progress. */
+function scanLines(r: CheckResult): string[] {
+  const lines: string[] = [];
+  const at = (x: { index: string; shard?: string }) =>
+    `entry ${x.index}${x.shard ? ` (shard ${x.shard})` : ''}`;
+  for (const m of (r.matches ?? []).slice(0, MAX_LISTED)) {
+    const values = m.values.map((v) => preview(v, 200)).join(', ');
+    lines.push(`     MATCH ${at(m)} ${m.entryType}: ${m.matcher} ${preview(m.rule, 200)} matched ${values}`);
+  }
+  for (const k of (r.skipped ?? []).slice(0, MAX_LISTED)) {
+    lines.push(`     skipped ${at(k)}: ${preview(k.reason, 200)}`);
+  }
+  const more =
+    Math.max(0, (r.matches?.length ?? 0) - MAX_LISTED) + Math.max(0, (r.skipped?.length ?? 0) - MAX_LISTED);
+  if (more > 0) lines.push(`     … ${more} more; rerun with --json to list them all`);
+  const s = r.scan;
+  if (s?.waitingFor !== undefined)
+    lines.push(`     identity scan waits for entry ${s.waitingFor} (tree size ${s.size})`);
+  else if (s && !s.complete) {
+    lines.push(
+      `     identity scan at entry ${s.next} of ${s.size} (${s.scanned} scanned this run; continues next check)`,
+    );
+  }
+  return lines;
 }

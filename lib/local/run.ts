@@ -6,6 +6,7 @@ import { createLogClient } from '../logs/create-client.ts';
 import { checkLog } from '../monitor/check.ts';
 import { type CheckResult, exitCodeFor, worseExitCode } from '../monitor/check-result.ts';
 import type { StateStore } from '../monitor/state-store.ts';
+import { checkAndScan, type ScanWiring } from '../scan/check-and-scan.ts';
 
 export interface RunDeps {
   /** The bounded HTTP client for a log (its own timeout, if the config sets one). */
@@ -14,13 +15,18 @@ export interface RunDeps {
   readonly clock: Clock;
   /** While a check runs longer than `everyMs`, a line saying so every `everyMs`. */
   readonly progress?: { readonly everyMs: number; readonly report: (line: string) => void };
+  /** The identity scan of a log after its check (DESIGN.md, "Identity monitoring"); none when undefined. */
+  readonly scanFor?: (log: LogConfig, http: HttpClient) => ScanWiring | undefined;
 }
 
 /** Checks one log; a log whose client cannot be built yields a monitor-error result. */
 export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult> {
   let client: ReturnType<typeof createLogClient>;
+  let scan: ScanWiring | undefined;
   try {
-    client = createLogClient(log, deps.httpFor(log));
+    const http = deps.httpFor(log);
+    client = createLogClient(log, http);
+    scan = deps.scanFor?.(log, http);
   } catch (e) {
     return {
       log: log.name,
@@ -31,14 +37,15 @@ export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult
       errorCode: e instanceof TlogError ? e.code : 'internal',
     };
   }
+  const checkDeps = {
+    client,
+    store: deps.store,
+    clock: deps.clock,
+    ...(log.trustedHead !== undefined ? { trustedHead: log.trustedHead } : {}),
+  };
   const stopProgress = deps.progress ? reportProgress(log.name, deps.progress, deps.clock) : () => {};
   try {
-    return await checkLog(log.name, {
-      client,
-      store: deps.store,
-      clock: deps.clock,
-      ...(log.trustedHead !== undefined ? { trustedHead: log.trustedHead } : {}),
-    });
+    return await (scan ? checkAndScan(log.name, checkDeps, scan) : checkLog(log.name, checkDeps));
   } finally {
     stopProgress();
   }

@@ -29,6 +29,9 @@ Options:
   --timeout S        per-request timeout in seconds (default 10)
   --json             print one JSON object per line (a CheckResult, a log's status, or an error)
   --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
+  --scan-max-entries N   check, watch: most entries one check's identity scan reads per log
+                         (default 200000); a backlog continues at the next check
+  --scan-max-seconds S   check, watch: most seconds one check's identity scan takes per log (default 50)
   --metrics-port P   watch: serve Prometheus metrics on http://0.0.0.0:P/metrics
   --aws              status: read the DynamoDB table of the Lambda deployment (AWS credentials
                      and region from the usual AWS settings)

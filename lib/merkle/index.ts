@@ -1,6 +1,13 @@
 /** Merkle tree hashing and proofs (RFC 9162 §2.1): public API. */
 export { MAX_TREE_SIZE } from './bits.ts';
 export {
+  CompactRange,
+  compactRangeFromInclusionProof,
+  compactRangeRoot,
+  rangeLevels,
+  verifyCompactRangeRoot,
+} from './compact-range.ts';
+export {
   consistencyProofLength,
   rootFromConsistencyProof,
   verifyConsistency,

@@ -1,4 +1,5 @@
 /** Check outcomes and exit codes (DESIGN.md, "Check outcomes"). */
+import type { IdentityMatch, SkippedEntry } from '../identity/identity-match.ts';
 
 export type CheckStatus =
   | 'initialized'
@@ -75,6 +76,31 @@ export interface CheckResult {
   readonly cosignedBy?: readonly string[];
   /** Rekor shard rotation observed and proven in this check. */
   readonly shardRotation?: { readonly from: string; readonly to: string; readonly finalSize: string };
+  /**
+   * Identity monitoring (DESIGN.md): the matches this check delivered, each proven in the
+   * verified tree and reported once across runs. Present when the log has identities configured.
+   * A match does not change the exit code.
+   */
+  readonly matches?: readonly IdentityMatch[];
+  /** Proven entries this check's scan could not read (index and reason); counted, never dropped. */
+  readonly skipped?: readonly SkippedEntry[];
+  /** Where the identity scan stands after this check. */
+  readonly scan?: ScanSummary;
+}
+
+export interface ScanSummary {
+  /** The next entry index to scan (decimal). */
+  readonly next: string;
+  /** The verified tree size it scans towards (decimal). */
+  readonly size: string;
+  /** Rekor v1 shard (tree ID) of the cursor. */
+  readonly shard?: string;
+  /** Entries proven by this check's scan (decimal). */
+  readonly scanned: string;
+  /** False when the run's budget stopped it before the verified size: the next check goes on. */
+  readonly complete: boolean;
+  /** Set while a configured startIndex lies beyond the verified size. */
+  readonly waitingFor?: string;
 }
 
 /**

@@ -15,6 +15,7 @@ export function statusForError(e: unknown): CheckStatus {
       return 'bad-signature';
     case 'merkle/proof-length':
     case 'merkle/root-mismatch':
+    case 'scan/not-in-tree':
       return 'inconsistent';
     case 'state/corrupt':
     case 'state/conflict':

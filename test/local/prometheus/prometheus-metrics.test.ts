@@ -85,7 +85,13 @@ describe('PrometheusMetrics', () => {
     const m = new PrometheusMetrics([log], clockAt(0));
     const withMatches = {
       ...result({ status: 'verified', current: { size: '3', root: 'r' } }),
-      matches: [{}, {}],
+      matches: ['1', '2'].map((index) => ({
+        index,
+        matcher: 'subjects' as const,
+        rule: 'alice@example\\.com',
+        values: ['alice@example.com'],
+        entryType: 'hashedrekord',
+      })),
     };
     await m.publish(withMatches, {});
     assert.equal(sample(await m.metrics(), 'tlog_monitor_identity_matches_total{log="rekor"}'), 2);
