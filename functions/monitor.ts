@@ -1,16 +1,15 @@
 /**
  * The monitor Lambda (DESIGN.md, "Lambda contract"): one function per monitored log. A thin
  * composition root: it reads the environment once per cold start, wires the AWS adapters
- * (DynamoDB state, CloudWatch metrics, SNS alerts) and the log client into the core, and runs
- * one invocation. AWS endpoints and credentials come from the SDK's standard settings
+ * (DynamoDB state, embedded-metric-format metrics in the log, SNS alerts) and the log client into
+ * the core, and runs one invocation. AWS endpoints and credentials come from the SDK's standard settings
  * (AWS_REGION, AWS_ENDPOINT_URL, ...). It returns the CheckResult, and throws (so Lambda
  * retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { CloudWatchMetrics } from '../lib/aws/cloudwatch-metrics.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
+import { EmfMetrics } from '../lib/aws/emf-metrics.ts';
 import { parseEvent } from '../lib/aws/events.ts';
 import { type InvocationReport, invoke, throwIfFailed } from '../lib/aws/invocation.ts';
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
@@ -22,13 +21,17 @@ import type { CheckResult } from '../lib/monitor/check-result.ts';
 
 export interface HandlerOverrides {
   readonly dynamo?: DynamoDBClient;
-  readonly cloudwatch?: CloudWatchClient;
   readonly sns?: SNSClient;
   readonly fetch?: FetchPort;
   readonly clock?: Clock;
   /** Receives every invocation's report (timings, alerts sent, failures), e.g. for benchmarks. */
   readonly onReport?: (report: InvocationReport) => void;
-  /** Where the one-line JSON summary of each invocation goes. Default: console.log (CloudWatch Logs). */
+  /**
+   * Where the log lines of each invocation go: the metrics (embedded metric format) and a one-line
+   * JSON summary. Default: process.stdout, one line each, which Lambda sends to CloudWatch Logs
+   * unchanged (console.log would be wrapped by Lambda's JSON log format, and CloudWatch would
+   * then not extract the metrics).
+   */
   readonly log?: (line: string) => void;
 }
 
@@ -41,6 +44,7 @@ const SDK_SETTINGS = { maxAttempts: 3, requestHandler: { connectionTimeout: 3_00
 export function createHandler(env: Env, overrides: HandlerOverrides = {}): MonitorHandler {
   const config = readRuntimeConfig(env);
   const clock = overrides.clock ?? systemClock;
+  const writeLine = overrides.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const http = createHttpClient({
     fetch: overrides.fetch ?? ((url, init) => globalThis.fetch(url, init)),
     clock,
@@ -53,9 +57,11 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
       client: overrides.dynamo ?? new DynamoDBClient(SDK_SETTINGS),
       tableName: config.tableName,
     }),
-    metrics: new CloudWatchMetrics({
-      client: overrides.cloudwatch ?? new CloudWatchClient(SDK_SETTINGS),
+    metrics: new EmfMetrics({
       namespace: config.metricsNamespace,
+      detailed: config.detailedMetrics,
+      write: writeLine,
+      now: () => clock.now(),
     }),
     alerts: new SnsAlerts({
       client: overrides.sns ?? new SNSClient(SDK_SETTINGS),
@@ -63,6 +69,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     }),
     clock,
     reminderMs: config.reminderMs,
+    failuresBeforeAlert: config.failuresBeforeAlert,
     ...(config.log.trustedHead !== undefined ? { trustedHead: config.log.trustedHead } : {}),
     evidenceRef: (sk: string) =>
       `DynamoDB table ${config.tableName}, item pk=${logKey(config.log.name)} sk=${sk}`,
@@ -71,9 +78,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     const report = await invoke(parseEvent(event), deps);
     overrides.onReport?.(report);
     const { result, timings, alertsSent, failures } = report;
-    (overrides.log ?? console.log)(
-      JSON.stringify({ log: result.log, status: result.status, alertsSent, timings, failures }),
-    );
+    writeLine(JSON.stringify({ log: result.log, status: result.status, alertsSent, timings, failures }));
     throwIfFailed(report, config.log.name);
     return result;
   };

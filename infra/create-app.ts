@@ -8,6 +8,8 @@
  *   missedChecks           intervals without a successful check before alarming (default 3)
  *   notGrowingAfterHours   hours without growth before alarming (default 6)
  *   frozenLogs             logs that get no growth alarm: a JSON array or comma-separated names
+ *   logsPerStack           the most logs in one stack; more go into nested stacks (default 40)
+ *   detailedMetrics        "true": every metric per log, not only those the alarms need (costs more)
  */
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
@@ -53,6 +55,8 @@ export function createMonitorApp(options: MonitorAppOptions): MonitorApp {
   const missedChecks = numberContext(ctx('missedChecks'), 'missedChecks');
   const hours = numberContext(ctx('notGrowingAfterHours'), 'notGrowingAfterHours');
   const frozenLogs = listContext(ctx('frozenLogs'), 'frozenLogs');
+  const logsPerStack = numberContext(ctx('logsPerStack'), 'logsPerStack');
+  const detailedMetrics = booleanContext(ctx('detailedMetrics'), 'detailedMetrics');
   const stackName = ctx('stackName');
   if (
     stackName !== undefined &&
@@ -65,12 +69,14 @@ export function createMonitorApp(options: MonitorAppOptions): MonitorApp {
   }
 
   const stack = new MonitorStack(app, (stackName as string | undefined) ?? DEFAULT_STACK_NAME, {
-    description: 'tlog-monitor: proves transparency logs stay append-only (github.com tlog-monitor)',
+    description: `tlog-monitor: proves ${config.logs.length} transparency log${config.logs.length === 1 ? '' : 's'} stay append-only`,
     config,
     monitor: {
       ...(missedChecks === undefined ? {} : { missedChecks }),
       ...(hours === undefined ? {} : { notGrowingAfter: Duration.hours(hours) }),
       ...(frozenLogs === undefined ? {} : { frozenLogs }),
+      ...(logsPerStack === undefined ? {} : { logsPerStack }),
+      ...(detailedMetrics === undefined ? {} : { detailedMetrics }),
       ...(options.code === undefined ? {} : { code: options.code }),
     },
   });
@@ -88,6 +94,16 @@ function numberContext(value: unknown, key: string): number | undefined {
     );
   }
   return n;
+}
+
+function booleanContext(value: unknown, key: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new TlogError(
+    'config/invalid',
+    `CDK context "${key}" must be true or false, got ${JSON.stringify(value)}`,
+  );
 }
 
 function listContext(value: unknown, key: string): string[] | undefined {

@@ -9,8 +9,8 @@
  * - SNS: Publish to the alert topic only.
  * - KMS: the data-key calls SNS and SQS make on the publisher's behalf for the alerts key, and
  *   only through those two services (`kms:ViaService`).
- * - CloudWatch: PutMetricData, which has no resource-level permissions, so it is limited by the
- *   `cloudwatch:namespace` condition to the monitor's namespace.
+ * - CloudWatch: nothing. The metrics are written into the function's log in the embedded metric
+ *   format (lib/aws/emf-metrics.ts), which CloudWatch Logs turns into metrics.
  * - SQS: SendMessage to the failure destination (Lambda sends failed async events with the
  *   function's role).
  * - CloudWatch Logs: streams and events in the function's own log group only.
@@ -41,7 +41,6 @@ export interface FunctionPolicyInput {
   readonly queueArn: string;
   /** The function's own log group. */
   readonly logGroupName: string;
-  readonly metricsNamespace: string;
 }
 
 export function functionPolicyStatements(input: FunctionPolicyInput): PolicyStatement[] {
@@ -70,10 +69,6 @@ export function functionPolicyStatements(input: FunctionPolicyInput): PolicyStat
       StringEquals: {
         'kms:ViaService': [`sns.${stack.region}.amazonaws.com`, `sqs.${stack.region}.amazonaws.com`],
       },
-    }),
-    // PutMetricData supports no resource ARNs: the namespace condition is the limit.
-    allow('MetricsInOwnNamespace', ['cloudwatch:PutMetricData'], '*', {
-      StringEquals: { 'cloudwatch:namespace': input.metricsNamespace },
     }),
     allow('SendFailedEventsToDeadLetterQueue', ['sqs:SendMessage'], input.queueArn),
     allow('WriteOwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreams),

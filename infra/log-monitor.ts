@@ -1,7 +1,8 @@
 /**
  * Everything one monitored log gets: its function (own role, own log group, JSON logs), its
  * EventBridge Scheduler schedule (own role that may invoke only this function), async-invoke
- * retries with a failure destination, its alarms and its outputs.
+ * retries with a failure destination, its alarms and its outputs. Its metrics are written by the
+ * function into its own log (embedded metric format), so its role needs no CloudWatch permission.
  */
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import {
@@ -25,20 +26,18 @@ import {
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { LOG_DIMENSION } from '../lib/aws/emf-metrics.ts';
 import { type LogConfig, logConfigToJson } from '../lib/config/log-config.ts';
 import { BUNDLE_HANDLER } from './bundle.ts';
 import { rateExpression } from './deploy-config.ts';
 import { functionPolicyStatements } from './function-policy.ts';
 
-/** Metric names the handler publishes (DESIGN.md, "Metrics"), dimension `Log`. */
+/** Metric names the handler declares (DESIGN.md, "Metrics"; lib/aws/emf-metrics.ts says which, with which dimensions). */
 export const METRIC = {
   checkSucceeded: 'CheckSucceeded',
   misbehaviourDetected: 'MisbehaviourDetected',
   checkFailed: 'CheckFailed',
-  treeSize: 'TreeSize',
-  newEntries: 'NewEntries',
   secondsSinceGrowth: 'SecondsSinceGrowth',
-  checkDuration: 'CheckDuration',
 } as const;
 
 /**
@@ -64,7 +63,12 @@ export interface LogMonitorProps {
   readonly keyArn: string;
   readonly queueArn: string;
   readonly metricsNamespace: string;
+  /** Declare every metric per log (env METRICS_DETAIL=all). */
+  readonly detailedMetrics: boolean;
+  /** Prefix of the alarm names: the deployment's (root) stack name. */
+  readonly alarmNamePrefix: string;
   readonly reminderHours: number | undefined;
+  readonly alertAfterFailures: number | undefined;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
@@ -104,7 +108,6 @@ export class LogMonitor extends Construct {
       keyArn: props.keyArn,
       queueArn: props.queueArn,
       logGroupName: this.logGroup.logGroupName,
-      metricsNamespace: props.metricsNamespace,
     })) {
       role.addToPrincipalPolicy(statement);
     }
@@ -127,7 +130,11 @@ export class LogMonitor extends Construct {
         TABLE_NAME: props.tableName,
         TOPIC_ARN: props.topicArn,
         METRICS_NAMESPACE: props.metricsNamespace,
+        ...(props.detailedMetrics ? { METRICS_DETAIL: 'all' } : {}),
         ...(props.reminderHours === undefined ? {} : { ALERT_REMINDER: `${props.reminderHours}h` }),
+        ...(props.alertAfterFailures === undefined
+          ? {}
+          : { ALERT_AFTER_FAILURES: String(props.alertAfterFailures) }),
       },
     });
     // Failed async invocations (after the retries) go to the dead-letter queue. A plain
@@ -218,19 +225,29 @@ export class LogMonitor extends Construct {
     return schedule;
   }
 
-  private metric(name: string, statistic: string, period: Duration): Metric {
+  /** The log's one per-log metric (lib/aws/emf-metrics.ts): written by each clean check. */
+  private growthMetric(statistic: string, period: Duration): Metric {
     return new Metric({
       namespace: this.metricsNamespace,
-      metricName: name,
-      dimensionsMap: { Log: this.log.name },
+      metricName: METRIC.secondsSinceGrowth,
+      dimensionsMap: { [LOG_DIMENSION]: this.log.name },
       statistic,
       period,
     });
   }
 
+  /**
+   * Two alarms per log (one for a frozen log), both on the one metric each clean check writes:
+   * its sample count says whether a check succeeded, its maximum how long the log has not grown.
+   * Misbehaviour is alarmed once for all logs (transparency-log-monitor.ts), and the function
+   * itself alerts on it at once with the evidence. Function errors and throttles need no alarm of
+   * their own: a run that still fails after its retries lands in the dead-letter queue (alarmed),
+   * and a log whose runs fail has no successful check (alarmed here).
+   */
   private createAlarms(props: LogMonitorProps): Alarm[] {
     const name = props.log.name;
     const interval = Duration.minutes(props.intervalMinutes);
+    const names = logAlarmNames(props.alarmNamePrefix, name);
     const alarms: Alarm[] = [];
     const add = (id: string, alarm: AlarmProps) => {
       const a = new Alarm(this, id, alarm);
@@ -239,21 +256,13 @@ export class LogMonitor extends Construct {
       alarms.push(a);
     };
 
-    add('MisbehaviourAlarm', {
-      alarmDescription:
-        `CRITICAL: log ${name} misbehaved (fork, rollback, inconsistent proof or bad signature). ` +
-        'The evidence is in the state table under EVIDENCE#; the function also sent an alert with it.',
-      metric: this.metric(METRIC.misbehaviourDetected, 'Maximum', interval),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
     add('NoSuccessfulCheckAlarm', {
+      alarmName: names.noSuccessfulCheck,
       alarmDescription:
         `No successful check of log ${name} in ${props.missedChecks} intervals of ${props.log.interval}: ` +
-        'the log is unreachable or answering badly, or the monitor itself is broken (no data counts as failure).',
-      metric: this.metric(METRIC.checkSucceeded, 'Sum', interval),
+        'the log is unreachable or answering badly, it misbehaved, or the monitor itself is broken ' +
+        '(no data counts as failure).',
+      metric: this.growthMetric('SampleCount', interval),
       threshold: 1,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: props.missedChecks,
@@ -262,8 +271,9 @@ export class LogMonitor extends Construct {
     });
     if (props.notGrowingAfter !== undefined) {
       add('NotGrowingAlarm', {
+        alarmName: names.notGrowing,
         alarmDescription: `Log ${name} has not grown for more than ${props.notGrowingAfter.toHumanString()}.`,
-        metric: this.metric(METRIC.secondsSinceGrowth, 'Maximum', interval),
+        metric: this.growthMetric('Maximum', interval),
         threshold: props.notGrowingAfter.toSeconds(),
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -271,23 +281,20 @@ export class LogMonitor extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
     }
-    const fiveMinutes = Duration.minutes(5);
-    add('FunctionErrorsAlarm', {
-      alarmDescription: `The monitor function of log ${name} failed (state, metrics or alerts could not be written).`,
-      metric: this.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    add('FunctionThrottlesAlarm', {
-      alarmDescription: `The monitor function of log ${name} was throttled (account concurrency exhausted).`,
-      metric: this.function.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
     return alarms;
   }
+}
+
+/**
+ * The names of a log's alarms. Named, not generated, so that the dashboard in the parent stack
+ * can list them without a reference into the nested stack that holds them.
+ */
+export function logAlarmNames(
+  prefix: string,
+  logName: string,
+): { noSuccessfulCheck: string; notGrowing: string } {
+  return {
+    noSuccessfulCheck: `${prefix}-${logName}-no-successful-check`,
+    notGrowing: `${prefix}-${logName}-not-growing`,
+  };
 }

@@ -10,7 +10,10 @@ export interface MonitorStackProps extends StackProps {
   /** The parsed config file: logs, alert emails, reminder hours. */
   readonly config: MonitorConfig;
   /** Settings the config file does not hold (alarm thresholds, function sizing, code). Default: the construct's. */
-  readonly monitor?: Omit<TransparencyLogMonitorProps, 'logs' | 'alertEmails' | 'reminderHours'>;
+  readonly monitor?: Omit<
+    TransparencyLogMonitorProps,
+    'logs' | 'alertEmails' | 'reminderHours' | 'alertAfterFailures'
+  >;
 }
 
 export class MonitorStack extends Stack {
@@ -24,6 +27,9 @@ export class MonitorStack extends Stack {
       logs: config.logs,
       ...(config.alerts?.emails === undefined ? {} : { alertEmails: config.alerts.emails }),
       ...(config.alerts?.reminderHours === undefined ? {} : { reminderHours: config.alerts.reminderHours }),
+      ...(config.alerts?.afterFailures === undefined
+        ? {}
+        : { alertAfterFailures: config.alerts.afterFailures }),
     });
   }
 }

@@ -2,34 +2,52 @@
  * TransparencyLogMonitor: a reusable construct that monitors transparency logs on AWS.
  *
  * Shared: the state table, a KMS key, the alert topic (email subscriptions), a dead-letter queue
- * for failed runs, one dashboard. Per log (LogMonitor): a function from the one shared bundle,
- * its schedule, its alarms and its outputs. See DESIGN.md ("Lambda contract", "State",
- * "Metrics", "Alerts") for the contracts the handler relies on.
+ * for failed runs, the misbehaviour alarm for all logs, one dashboard. Per log (LogMonitor): a
+ * function from the one shared bundle, its schedule, its alarms and its outputs. See DESIGN.md
+ * ("Lambda contract", "State", "Metrics", "Alerts") for the contracts the handler relies on.
+ *
+ * Where the per-log constructs go (CloudFormation allows 500 resources per stack): when there are
+ * at most `logsPerStack` logs, in this construct's own stack; otherwise in nested stacks
+ * `Logs1`, `Logs2`, ... of `logsPerStack` logs each, in config order (log-groups.ts). The shared
+ * resources always stay here; a nested stack receives them as parameters and refers to nothing
+ * back (nothing in this stack reads a nested stack's attributes or outputs), so `cdk deploy`
+ * of the one parent stack deploys everything.
  */
-import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
   Dashboard,
   type IAlarmAction,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Code } from 'aws-cdk-lib/aws-lambda';
+import { AssetCode, Code } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALL_LOGS, SCOPE_DIMENSION } from '../lib/aws/emf-metrics.ts';
 import { ConfigIssues } from '../lib/config/issues.ts';
 import type { LogConfig } from '../lib/config/log-config.ts';
 import { buildHandlerBundle } from './bundle.ts';
-import { addLogRow } from './dashboard-row.ts';
+import { addLogRow, addOverview } from './dashboard-row.ts';
 import { scheduleMinutes, validateForDeployment } from './deploy-config.ts';
-import { LogMonitor } from './log-monitor.ts';
+import { groupScopes, limitResources } from './log-groups.ts';
+import { LogMonitor, logAlarmNames, METRIC } from './log-monitor.ts';
 
 export const DEFAULT_METRICS_NAMESPACE = 'TransparencyLogMonitor';
 
@@ -40,6 +58,11 @@ export interface TransparencyLogMonitorProps {
   readonly alertEmails?: readonly string[];
   /** Hours between reminders while an alert condition persists. Default: the handler's (6 h). */
   readonly reminderHours?: number;
+  /**
+   * Checks in a row that must fail (the log could not be checked) before the first alert about
+   * it; misbehaviour is alerted at once. Default: the handler's (3).
+   */
+  readonly alertAfterFailures?: number;
   /** CloudWatch namespace of the metrics. Default: `TransparencyLogMonitor`. */
   readonly metricsNamespace?: string;
   /**
@@ -62,6 +85,16 @@ export interface TransparencyLogMonitorProps {
   /** How long an async invocation may wait to run or be retried (1 minute to 6 hours). Default: 1 hour. */
   readonly maxEventAge?: Duration;
   /**
+   * Declare every metric per log, not only those the alarms need (each is one more billed custom
+   * metric per log; lib/aws/emf-metrics.ts). Default: false.
+   */
+  readonly detailedMetrics?: boolean;
+  /**
+   * The most logs in one stack. With more logs than this, they go into nested stacks of this many
+   * logs each. Default: 40 (about 10 resources per log, under CloudFormation's 500 per stack).
+   */
+  readonly logsPerStack?: number;
+  /**
    * The function code, shared by every function. Default: functions/monitor.ts bundled once
    * with esbuild (see bundle.ts).
    */
@@ -77,6 +110,7 @@ const DEFAULTS = {
   logRetention: RetentionDays.ONE_YEAR,
   retryAttempts: 2,
   maxEventAge: Duration.hours(1),
+  logsPerStack: 40,
 } as const;
 
 export class TransparencyLogMonitor extends Construct {
@@ -85,6 +119,8 @@ export class TransparencyLogMonitor extends Construct {
   readonly topic: Topic;
   readonly deadLetterQueue: Queue;
   readonly dashboard: Dashboard;
+  /** Fires when any log misbehaved (the shared `MisbehaviourDetected` metric). */
+  readonly misbehaviourAlarm: Alarm;
   readonly monitors: readonly LogMonitor[];
 
   constructor(scope: Construct, id: string, props: TransparencyLogMonitorProps) {
@@ -92,12 +128,17 @@ export class TransparencyLogMonitor extends Construct {
     const config = validateForDeployment(
       {
         logs: props.logs,
-        ...(props.alertEmails === undefined && props.reminderHours === undefined
+        ...(props.alertEmails === undefined &&
+        props.reminderHours === undefined &&
+        props.alertAfterFailures === undefined
           ? {}
           : {
               alerts: {
                 ...(props.alertEmails === undefined ? {} : { emails: props.alertEmails }),
                 ...(props.reminderHours === undefined ? {} : { reminderHours: props.reminderHours }),
+                ...(props.alertAfterFailures === undefined
+                  ? {}
+                  : { afterFailures: props.alertAfterFailures }),
               },
             }),
       },
@@ -166,7 +207,10 @@ export class TransparencyLogMonitor extends Construct {
         'This queue is itself the dead-letter destination of the monitor functions and schedules; ' +
         'a queue behind it would add nothing. Messages are kept 14 days and any message raises an alarm.',
     });
+    const alarmNamePrefix = stack.stackName;
+    const dlqAlarmName = `${alarmNamePrefix}-dead-letter-queue`;
     const dlqAlarm = new Alarm(this, 'DeadLetterQueueAlarm', {
+      alarmName: dlqAlarmName,
       alarmDescription:
         'A monitor run failed after its retries, or a schedule could not invoke its function: ' +
         'the failed event is in the dead-letter queue (it names the function).',
@@ -182,23 +226,50 @@ export class TransparencyLogMonitor extends Construct {
     dlqAlarm.addAlarmAction(alarmAction);
     dlqAlarm.addOkAction(alarmAction);
 
+    const misbehaviourAlarmName = `${alarmNamePrefix}-misbehaviour`;
+    this.misbehaviourAlarm = new Alarm(this, 'MisbehaviourAlarm', {
+      alarmName: misbehaviourAlarmName,
+      alarmDescription:
+        'CRITICAL: a monitored log misbehaved (fork, rollback, inconsistent proof or bad signature). ' +
+        'The function sent an alert naming the log, with the evidence; the evidence is also in the ' +
+        'state table under EVIDENCE#.',
+      // One series for all logs (lib/aws/emf-metrics.ts): one billed metric and alarm, not one per log.
+      metric: new Metric({
+        namespace: settings.metricsNamespace,
+        metricName: METRIC.misbehaviourDetected,
+        dimensionsMap: { [SCOPE_DIMENSION]: ALL_LOGS },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.misbehaviourAlarm.addAlarmAction(alarmAction);
+    this.misbehaviourAlarm.addOkAction(alarmAction);
+
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
 
-    const code = props.code ?? Code.fromAsset(buildHandlerBundle().dir);
+    const code = codePerStack(props.code ?? Code.fromAsset(buildHandlerBundle().dir));
     const frozen = new Set((props.frozenLogs ?? []).map((n) => n.toLowerCase()));
-    this.monitors = logs.map((log) => {
+    const scopes = groupScopes(this, logs.length, settings.logsPerStack);
+    this.monitors = logs.map((log, i) => {
       const minutes = scheduleMinutes(log) as { minutes: number };
-      const monitor = new LogMonitor(this, `Log-${log.name}`, {
+      const monitor = new LogMonitor(scopes[i] as Construct, `Log-${log.name}`, {
         log,
         intervalMinutes: minutes.minutes,
-        code,
+        code: code(scopes[i] as Construct),
         tableArn: this.table.tableArn,
         tableName: this.table.tableName,
         topicArn: this.topic.topicArn,
         keyArn: this.key.keyArn,
         queueArn: this.deadLetterQueue.queueArn,
         metricsNamespace: settings.metricsNamespace,
+        detailedMetrics: props.detailedMetrics ?? false,
+        alarmNamePrefix,
         reminderHours: config.alerts?.reminderHours,
+        alertAfterFailures: config.alerts?.afterFailures,
         memorySize: settings.memorySize,
         timeout: settings.timeout,
         logRetention: settings.logRetention,
@@ -208,32 +279,86 @@ export class TransparencyLogMonitor extends Construct {
         notGrowingAfter: frozen.has(log.name.toLowerCase()) ? undefined : settings.notGrowingAfter,
         alarmAction,
       });
-      // PutMetricData has no resource-level permissions; the namespace condition is the limit.
-      Validations.of(monitor).acknowledge(
-        {
-          id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            'cloudwatch:PutMetricData supports no resource ARNs; the statement is limited by the ' +
-            `cloudwatch:namespace condition to ${settings.metricsNamespace}.`,
-        },
-        {
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<${logGroupLogicalId(monitor)}>:log-stream:*]`,
-          reason:
-            'Lambda names its log streams at run time; the statement is limited to the streams of ' +
-            "this function's own log group.",
-        },
-      );
-      addLogRow(this.dashboard, log, settings.metricsNamespace, minutes.minutes);
+      Validations.of(monitor).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<${logGroupLogicalId(monitor)}>:log-stream:*]`,
+        reason:
+          'Lambda names its log streams at run time; the statement is limited to the streams of ' +
+          "this function's own log group.",
+      });
       return monitor;
     });
+    limitResources(this, scopes);
 
-    new CfnOutput(this, 'StateTableName', { value: this.table.tableName });
-    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'DashboardUrl', {
-      value: `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards:name=${this.dashboard.dashboardName}`,
+    // Alarms by name (log-monitor.ts names them), so the dashboard refers into no nested stack,
+    // and its body needs no alarm's attributes (an emulator that creates no alarms can deploy it).
+    const alarmArns = [
+      misbehaviourAlarmName,
+      dlqAlarmName,
+      ...this.monitors.flatMap((m) => {
+        const names = logAlarmNames(alarmNamePrefix, m.log.name);
+        return frozen.has(m.log.name.toLowerCase())
+          ? [names.noSuccessfulCheck]
+          : [names.noSuccessfulCheck, names.notGrowing];
+      }),
+    ].map((n) =>
+      stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: n,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+    addOverview(this.dashboard, {
+      namespace: settings.metricsNamespace,
+      logCount: logs.length,
+      alarms: alarmArns.map((arn, i) => Alarm.fromAlarmArn(this, `DashboardAlarm${i}`, arn)),
+      deadLetterQueue: this.deadLetterQueue,
     });
+    for (const m of this.monitors) {
+      addLogRow(
+        this.dashboard,
+        m.log,
+        settings.metricsNamespace,
+        (scheduleMinutes(m.log) as { minutes: number }).minutes,
+      );
+    }
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
+    output(
+      'StateTableName',
+      this.table.tableName,
+      'DynamoDB table of heads, audit trail, evidence and alert state',
+    );
+    output('AlertTopicArn', this.topic.topicArn, 'SNS topic of the alerts and alarms (subscribe here)');
+    output(
+      'DeadLetterQueueUrl',
+      this.deadLetterQueue.queueUrl,
+      'SQS queue of monitor runs that failed after their retries (each message names its function)',
+    );
+    output(
+      'DashboardUrl',
+      `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards:name=${this.dashboard.dashboardName}`,
+      'CloudWatch dashboard: alarm status, dead-letter queue, summary across logs, one row per log',
+    );
   }
+}
+
+/**
+ * The function code for a scope: a code asset belongs to one stack, so each nested stack gets its
+ * own instance of the same directory (the same content hash: one S3 object).
+ */
+function codePerStack(shared: Code): (scope: Construct) => Code {
+  const byStack = new Map<Stack, Code>();
+  return (scope) => {
+    const stack = Stack.of(scope);
+    let code = byStack.get(stack);
+    if (!code) {
+      code = byStack.size === 0 || !(shared instanceof AssetCode) ? shared : new AssetCode(shared.path);
+      byStack.set(stack, code);
+    }
+    return code;
+  };
 }
 
 function logGroupLogicalId(monitor: LogMonitor): string {
@@ -249,6 +374,7 @@ interface Settings {
   readonly logRetention: RetentionDays;
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
+  readonly logsPerStack: number;
 }
 
 /** Validates the construct's settings; throws TlogError `config/invalid` naming each bad one. */
@@ -266,6 +392,7 @@ function checkSettings(
     logRetention: props.logRetention ?? DEFAULTS.logRetention,
     retryAttempts: props.retryAttempts ?? DEFAULTS.retryAttempts,
     maxEventAge: props.maxEventAge ?? DEFAULTS.maxEventAge,
+    logsPerStack: props.logsPerStack ?? DEFAULTS.logsPerStack,
   };
   const issues = new ConfigIssues();
   const at = (field: string) => `${path}: ${field}`;
@@ -320,6 +447,9 @@ function checkSettings(
   const age = s.maxEventAge.toSeconds();
   if (age < 60 || age > 21_600)
     issues.add(at('maxEventAge'), `must be 1 minute to 6 hours, got ${s.maxEventAge.toHumanString()}`);
+  if (!Number.isInteger(s.logsPerStack) || s.logsPerStack < 1) {
+    issues.add(at('logsPerStack'), `must be a whole number, at least 1, got ${s.logsPerStack}`);
+  }
   issues.throwIfAny();
   return s;
 }

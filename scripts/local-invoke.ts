@@ -2,7 +2,8 @@
  * Runs the monitor Lambda handler locally, exactly as deployed, against a local AWS emulator
  * (moto_server, started and stopped here) and a log of your choice, and prints what it produced:
  * each CheckResult, the SNS messages (read back from an SQS queue subscribed to the topic), the
- * CloudWatch metrics, and the time spent in each dependency.
+ * metrics of each check (the embedded-metric-format log lines CloudWatch would turn into metrics),
+ * and the time spent in each dependency.
  *
  *   npm run local:invoke -- --log sigstore-rekor                  a preset
  *   npm run local:invoke -- --log mylog --config my.config.json   a log from a config file
@@ -16,7 +17,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { createHandler } from '../functions/monitor.ts';
 import type { InvocationReport } from '../lib/aws/invocation.ts';
 import { parseConfigFile } from '../lib/config/config-file.ts';
@@ -118,9 +118,9 @@ async function main(): Promise<void> {
       METRICS_NAMESPACE: NAMESPACE,
     };
     const reports: InvocationReport[] = [];
+    const lines: string[] = [];
     const handler = createHandler(env, {
       dynamo: clients.dynamo,
-      cloudwatch: clients.cloudwatch,
       sns: clients.sns,
       onReport: (r) => reports.push(r),
       // Sub-millisecond timings for --bench (the Lambda itself uses Date.now).
@@ -128,7 +128,9 @@ async function main(): Promise<void> {
         now: () => performance.timeOrigin + performance.now(),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },
-      log: () => {},
+      log: (line) => {
+        if (bench === undefined) lines.push(line);
+      },
     });
     if (bench !== undefined && testLog) {
       await runBench(handler, testLog, reports, bench);
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
       const t = reports.at(-1)?.timings;
       if (t) {
         console.log(
-          `timings (ms): total ${t.total}, log ${t.log}, DynamoDB ${t.state}, CloudWatch ${t.metrics}, SNS + alert state ${t.alerts}`,
+          `timings (ms): total ${t.total}, log ${t.log}, DynamoDB ${t.state}, metrics ${t.metrics}, SNS + alert state ${t.alerts}`,
         );
       }
       console.log();
@@ -171,33 +173,16 @@ async function main(): Promise<void> {
       console.log(`--- Subject: ${m.Subject}\n    Attributes: ${attrs}\n${m.Message}\n`);
     }
 
-    const listed = await clients.cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE }));
-    const names = [...new Set((listed.Metrics ?? []).map((m) => m.MetricName as string))].sort();
-    const now = Date.now();
-    const data = await clients.cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - 3_600_000),
-        EndTime: new Date(now + 60_000),
-        MetricDataQueries: names.map((name, i) => ({
-          Id: `m${i}`,
-          MetricStat: {
-            Metric: {
-              Namespace: NAMESPACE,
-              MetricName: name,
-              Dimensions: [{ Name: 'Log', Value: log.name }],
-            },
-            Period: 60,
-            Stat: 'Maximum',
-          },
-        })),
-      }),
+    // Each invocation writes one EMF line (lib/aws/emf-metrics.ts); the members are the values.
+    const docs = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((d) => '_aws' in d);
+    const names = [...new Set(docs.flatMap((d) => Object.keys(d)))].filter(
+      (k) => /^[A-Z]/.test(k) && k !== 'Log',
     );
     console.log(
-      `=== CloudWatch metrics (namespace ${NAMESPACE}, dimension Log=${log.name}; maximum per minute)`,
+      `=== metrics (embedded metric format, namespace ${NAMESPACE}, Log=${log.name}), one value per invocation`,
     );
-    for (const [i, name] of names.entries()) {
-      const r = (data.MetricDataResults ?? []).find((x) => x.Id === `m${i}`);
-      console.log(`${name.padEnd(22)} ${(r?.Values ?? []).join(', ')}`);
+    for (const name of names.sort()) {
+      console.log(`${name.padEnd(22)} ${docs.map((d) => d[name] ?? '-').join(', ')}`);
     }
   } finally {
     await stop();
@@ -231,7 +216,7 @@ async function runBench(
     ['total (handler)', 'total'],
     ['log fetch (head + proof)', 'log'],
     ['DynamoDB (load + transaction)', 'state'],
-    ['CloudWatch PutMetricData', 'metrics'],
+    ['metrics (EMF log line)', 'metrics'],
     ['alert state query (+ SNS if any)', 'alerts'],
   ] as const;
   console.log(`${n} warm invocations, statuses: ${[...statuses].join(', ')}`);

@@ -31,7 +31,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TlogError } from '../errors.ts';
-import type { AlertState, AlertStateStore } from '../monitor/alerts.ts';
+import { type AlertState, type AlertStateStore, NEVER_SENT } from '../monitor/alerts.ts';
 import type { CheckResult, CheckStatus } from '../monitor/check-result.ts';
 import type { StateStore, StoredHead, StoredState } from '../monitor/state-store.ts';
 
@@ -208,7 +208,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
     return this.#conditional('claim an ALERT item', async () => {
       if (read === undefined) {
         // No state yet: a placeholder that has sent nothing, holding the claim.
-        const placeholder: AlertState = { ...next, active: false, lastSentAt: NEVER, sentCount: 0 };
+        const placeholder: AlertState = { ...next, active: false, lastSentAt: NEVER_SENT, sentCount: 0 };
         await this.#db.send(
           new PutItemCommand({
             TableName: this.tableName,
@@ -317,9 +317,6 @@ export class DynamoStore implements StateStore, AlertStateStore {
   }
 }
 
-/** lastSentAt of a condition that has never had a notice. */
-const NEVER = new Date(0).toISOString();
-
 function alertItem(log: string, state: AlertState): Item {
   return {
     pk: { S: logKey(log) },
@@ -331,6 +328,7 @@ function alertItem(log: string, state: AlertState): Item {
     lastSentAt: { S: state.lastSentAt },
     sentCount: { N: String(state.sentCount) },
     ...(state.resolvedAt !== undefined ? { resolvedAt: { S: state.resolvedAt } } : {}),
+    ...(state.failures !== undefined ? { failures: { N: String(state.failures) } } : {}),
   };
 }
 
@@ -387,6 +385,9 @@ function parseAlert(item: Item, log: string): AlertState {
   const active = item.active?.BOOL ?? bad('active must be a boolean attribute');
   const resolvedAt = item.resolvedAt?.S;
   const pendingUntil = item.pendingUntil?.S;
+  const failures = item.failures?.N === undefined ? undefined : Number(item.failures.N);
+  if (failures !== undefined && (!Number.isSafeInteger(failures) || failures < 0))
+    bad('failures must be a whole number');
   return {
     condition: str('condition'),
     status: str('status') as CheckStatus,
@@ -396,5 +397,6 @@ function parseAlert(item: Item, log: string): AlertState {
     sentCount,
     ...(resolvedAt !== undefined ? { resolvedAt } : {}),
     ...(pendingUntil !== undefined ? { pendingUntil } : {}),
+    ...(failures !== undefined ? { failures } : {}),
   };
 }

@@ -9,6 +9,8 @@
  *   - each notice is claimed, published, then its state saved (AlertStateStore): a notice that
  *     cannot be published fails the invocation and is not marked sent, so the retry (or the next
  *     run) sends it; concurrent invocations that see the same condition send it once;
+ *   - an operational condition is notified only after `failuresBeforeAlert` checks in a row show
+ *     it (alert-policy.ts); the failures before are counted in its alert state, nothing sent;
  *   - misbehaviour evidence that could not be stored is still in the alert, and fails the
  *     invocation so the retry stores it.
  */
@@ -16,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { isTlogError, TlogError } from '../errors.ts';
 import type { Clock } from '../http/ports.ts';
 import type { LogClient } from '../logs/log-client.ts';
-import { decideAlerts } from '../monitor/alert-policy.ts';
+import { decideAlerts, updatesWithoutNotice } from '../monitor/alert-policy.ts';
 import type { AlertSink, AlertStateStore } from '../monitor/alerts.ts';
 import { checkLog } from '../monitor/check.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
@@ -44,6 +46,8 @@ export interface InvocationDeps {
   readonly alerts: AlertSink;
   readonly clock: Clock;
   readonly reminderMs: number;
+  /** Checks in a row that must show an operational condition before its first notice (alert-policy.ts). */
+  readonly failuresBeforeAlert?: number;
   /** The log's configured trusted head, proven against on the very first check. */
   readonly trustedHead?: string;
   /** Where an evidence item is, in words an operator can act on. */
@@ -158,10 +162,12 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
     await timed('alerts', async () => {
       const states = await deps.store.loadAlerts(logName);
       const now = clock.now();
-      const actions = decideAlerts(result, states, now, deps.reminderMs, {
+      const policy = {
         force: event.kind === 'check',
         splitView,
-      });
+        ...(deps.failuresBeforeAlert === undefined ? {} : { failuresBeforeAlert: deps.failuresBeforeAlert }),
+      };
+      const actions = decideAlerts(result, states, now, deps.reminderMs, policy);
       for (const { alert, read, next } of actions) {
         const token = randomUUID();
         const claim = {
@@ -188,6 +194,19 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
         alertsSent++;
         await deps.store.saveAlert(logName, next, token);
       }
+      // Failures counted before their first notice, and counts reset by a clean check: the same
+      // claim and save, nothing published. A lost claim means another invocation counted it.
+      for (const { read, next } of updatesWithoutNotice(result, states, now, policy)) {
+        const token = randomUUID();
+        const claim = {
+          token,
+          now: new Date(now).toISOString(),
+          leaseUntil: new Date(now + ALERT_LEASE_MS).toISOString(),
+        };
+        if (await deps.store.claimAlert(logName, read, next, claim)) {
+          await deps.store.saveAlert(logName, next, token);
+        }
+      }
     });
   } catch (e) {
     alertStateFailed = isTlogError(e, 'state/');
@@ -201,9 +220,12 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
   return { result, timings, alertsSent, evidenceNotStored, stateFailed, failures };
 }
 
-/** SecondsSinceGrowth: 0 when this check saw growth, else the age of the head stored at the start. */
+/**
+ * SecondsSinceGrowth: 0 when this check saw growth or stored the first head, else the age of the
+ * head stored at the start.
+ */
 function metricExtras(result: CheckResult, loaded: StoredState | undefined, nowMs: number): MetricExtras {
-  if (result.status === 'verified') return { secondsSinceGrowth: 0 };
+  if (result.status === 'verified' || result.status === 'initialized') return { secondsSinceGrowth: 0 };
   if (!loaded) return {};
   const at = Date.parse(loaded.head.verifiedAt);
   return Number.isFinite(at) ? { secondsSinceGrowth: Math.max(0, (nowMs - at) / 1000) } : {};

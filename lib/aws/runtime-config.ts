@@ -2,11 +2,13 @@
  * The Lambda's configuration (DESIGN.md, "Lambda contract"), read from its environment once per
  * cold start: LOG_CONFIG (one log entry, JSON), TABLE_NAME, TOPIC_ARN, METRICS_NAMESPACE, and
  * the optional ALERT_REMINDER (how often an alert is repeated while its condition persists,
- * `<n>s|m|h`, default 6h). Every problem names its variable.
+ * `<n>s|m|h`, default 6h), ALERT_AFTER_FAILURES (checks in a row that must fail before an
+ * operational alert is sent, 1 to 100, default 3; misbehaviour is alerted at once), METRICS_DETAIL (`all`: declare every metric per log, see
+ * lib/aws/emf-metrics.ts; default: only those the alarms need). Every problem names its variable.
  */
 import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
-import { DEFAULT_REMINDER_MS } from '../monitor/alert-policy.ts';
+import { DEFAULT_FAILURES_BEFORE_ALERT, DEFAULT_REMINDER_MS } from '../monitor/alert-policy.ts';
 
 export interface RuntimeConfig {
   readonly log: LogConfig;
@@ -14,6 +16,10 @@ export interface RuntimeConfig {
   readonly topicArn: string;
   readonly metricsNamespace: string;
   readonly reminderMs: number;
+  /** ALERT_AFTER_FAILURES: checks in a row that must fail before an operational alert. */
+  readonly failuresBeforeAlert: number;
+  /** METRICS_DETAIL=all: every value is a CloudWatch metric per log. */
+  readonly detailedMetrics: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -24,6 +30,7 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const REMINDER = /^([1-9][0-9]{0,5})([smh])$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+export const MAX_FAILURES_BEFORE_ALERT = 100;
 
 export function readRuntimeConfig(env: Env): RuntimeConfig {
   const problems: string[] = [];
@@ -84,8 +91,31 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     else reminderMs = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
   }
 
+  let failuresBeforeAlert = DEFAULT_FAILURES_BEFORE_ALERT;
+  const after = env.ALERT_AFTER_FAILURES;
+  if (after !== undefined && after !== '') {
+    const n = /^[1-9][0-9]{0,2}$/.test(after) ? Number(after) : Number.NaN;
+    if (!(n >= 1 && n <= MAX_FAILURES_BEFORE_ALERT))
+      problems.push(
+        `ALERT_AFTER_FAILURES must be a whole number from 1 to ${MAX_FAILURES_BEFORE_ALERT}, got ${JSON.stringify(after)}`,
+      );
+    else failuresBeforeAlert = n;
+  }
+  const detail = env.METRICS_DETAIL;
+  if (detail !== undefined && detail !== '' && detail !== 'all') {
+    problems.push(`METRICS_DETAIL must be "all" or unset, got ${JSON.stringify(detail)}`);
+  }
+
   if (problems.length > 0 || !log || !tableName || !topicArn || !namespace) {
     throw new TlogError('config/invalid', `invalid Lambda environment: ${problems.join('; ')}`, { problems });
   }
-  return { log, tableName, topicArn, metricsNamespace: namespace, reminderMs };
+  return {
+    log,
+    tableName,
+    topicArn,
+    metricsNamespace: namespace,
+    reminderMs,
+    failuresBeforeAlert,
+    detailedMetrics: detail === 'all',
+  };
 }

@@ -2,7 +2,7 @@
  * The monitor config file (`tlog-monitor.config.json`):
  *
  *   { "logs": [ <log entry> | { "preset": "<name>", ...overrides } ],
- *     "alerts"?: { "emails"?: [string], "reminderHours"?: number },
+ *     "alerts"?: { "emails"?: [string], "reminderHours"?: number, "afterFailures"?: number },
  *     "stateDir"?: string }
  *
  * Validation and preset resolution only; the caller reads the file.
@@ -18,6 +18,11 @@ export interface AlertsConfig {
   readonly emails?: readonly string[];
   /** Hours between reminders while a condition persists. */
   readonly reminderHours?: number;
+  /**
+   * Checks in a row that must fail (the log could not be checked) before the first alert about it;
+   * misbehaviour is alerted at once. The Lambda's default: 3.
+   */
+  readonly afterFailures?: number;
 }
 
 export interface MonitorConfig {
@@ -28,8 +33,9 @@ export interface MonitorConfig {
 }
 
 const TOP_FIELDS = ['logs', 'alerts', 'stateDir'] as const;
-const ALERT_FIELDS = ['emails', 'reminderHours'] as const;
+const ALERT_FIELDS = ['emails', 'reminderHours', 'afterFailures'] as const;
 export const MAX_REMINDER_HOURS = 24 * 30;
+export const MAX_AFTER_FAILURES = 100;
 
 /** Parses config file text. Throws TlogError `config/invalid` with every problem, each prefixed by `source`. */
 export function parseConfigFile(text: string, source: string): MonitorConfig {
@@ -146,7 +152,10 @@ function resolveEntry(entry: unknown, where: string, issues: ConfigIssues): unkn
 function parseAlerts(value: unknown, path: string, issues: ConfigIssues): AlertsConfig | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) {
-    issues.add(path, `must be an object { "emails"?, "reminderHours"? }, got ${describe(value)}`);
+    issues.add(
+      path,
+      `must be an object { "emails"?, "reminderHours"?, "afterFailures"? }, got ${describe(value)}`,
+    );
     return undefined;
   }
   for (const key of Object.keys(value)) {
@@ -154,7 +163,7 @@ function parseAlerts(value: unknown, path: string, issues: ConfigIssues): Alerts
       issues.add(`${path}.${key}`, unknownFieldMessage(key, ALERT_FIELDS));
     }
   }
-  const out: { emails?: readonly string[]; reminderHours?: number } = {};
+  const out: { emails?: readonly string[]; reminderHours?: number; afterFailures?: number } = {};
   const emails = value.emails;
   if (emails !== undefined) {
     if (!Array.isArray(emails))
@@ -179,6 +188,15 @@ function parseAlerts(value: unknown, path: string, issues: ConfigIssues): Alerts
         `must be a whole number of hours from 1 to ${MAX_REMINDER_HOURS}, got ${describe(hours)}`,
       );
     } else out.reminderHours = hours;
+  }
+  const after = value.afterFailures;
+  if (after !== undefined) {
+    if (typeof after !== 'number' || !Number.isInteger(after) || after < 1 || after > MAX_AFTER_FAILURES) {
+      issues.add(
+        `${path}.afterFailures`,
+        `must be a whole number of checks from 1 to ${MAX_AFTER_FAILURES}, got ${describe(after)}`,
+      );
+    } else out.afterFailures = after;
   }
   return Object.freeze(out);
 }

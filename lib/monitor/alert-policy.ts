@@ -3,13 +3,22 @@
  * (every `reminderMs`, default 6 h), and a `resolved` notice per active condition when the log
  * checks clean again. Pure: the caller claims each notice, publishes it, then saves its new state
  * (see AlertStateStore), so a notice that cannot be published is never marked sent.
+ *
+ * Misbehaviour is notified at once. An operational condition (the log could not be checked:
+ * `unreachable`, `invalid-response`, `monitor-error`) is notified only once it was seen in
+ * `failuresBeforeAlert` checks with no clean check between them (a transient timeout emails
+ * nobody); until then its state counts the failures (`failures`), sends nothing and is not
+ * active, so a clean check resets the count and sends no `resolved` notice for it: a resolved
+ * notice only ever follows a notice that was sent.
  */
 
-import { type Alert, type AlertState, severityOf } from './alerts.ts';
+import { type Alert, type AlertState, NEVER_SENT, severityOf } from './alerts.ts';
 import { type CheckResult, MISBEHAVIOUR } from './check-result.ts';
 import { isClean } from './metrics.ts';
 
 export const DEFAULT_REMINDER_MS = 6 * 3_600_000;
+/** Checks in a row that must show an operational condition before it is notified (Lambda default). */
+export const DEFAULT_FAILURES_BEFORE_ALERT = 3;
 
 export interface AlertAction {
   readonly alert: Alert;
@@ -27,6 +36,17 @@ export interface AlertPolicyOptions {
    * condition (`split-view-<status>`); any other result neither raises nor resolves anything.
    */
   readonly splitView?: boolean;
+  /**
+   * Checks in a row (no clean check between) that must show an operational condition before its
+   * first notice. Default: 1, at once. Misbehaviour is always notified at once.
+   */
+  readonly failuresBeforeAlert?: number;
+}
+
+/** A state change that sends nothing: an operational failure counted, or a count reset. */
+export interface AlertStateUpdate {
+  readonly read: AlertState | undefined;
+  readonly next: AlertState;
 }
 
 const SPLIT_VIEW = 'split-view-';
@@ -70,8 +90,12 @@ export function decideAlerts(
   const stored = states.find((s) => s.condition === condition);
   if (condition !== undefined && !(stored && claimed(stored))) {
     const existing = stored?.active ? stored : undefined;
-    if (!existing) {
-      const fresh = { condition, status: result.status, since: now, sentCount: 0 };
+    const seen = existing ? 0 : failuresSoFar(result, stored, options) + 1;
+    if (!existing && seen < failuresNeeded(result, options)) {
+      // Not yet: updatesWithoutNotice counts this failure.
+    } else if (!existing) {
+      const since = stored?.failures ? stored.since : now;
+      const fresh = { condition, status: result.status, since, sentCount: 0 };
       actions.push({
         alert: notice('new', fresh),
         read: stored,
@@ -96,6 +120,73 @@ export function decideAlerts(
     }
   }
   return actions;
+}
+
+/**
+ * The state changes of `result` that send nothing (the caller claims and saves each, as for a
+ * notice, without publishing): an operational failure that is not yet notified is counted; a
+ * clean check resets every count in progress.
+ */
+export function updatesWithoutNotice(
+  result: CheckResult,
+  states: readonly AlertState[],
+  nowMs: number,
+  options: AlertPolicyOptions = {},
+): AlertStateUpdate[] {
+  if (options.splitView) return [];
+  const now = new Date(nowMs).toISOString();
+  const claimed = (s: AlertState) => s.pendingUntil !== undefined && Date.parse(s.pendingUntil) > nowMs;
+  if (isClean(result.status)) {
+    return states
+      .filter((s) => !s.active && (s.failures ?? 0) > 0 && !claimed(s))
+      .map((s) => {
+        const { failures: _count, pendingUntil: _claim, ...rest } = s;
+        return { read: s, next: rest };
+      });
+  }
+  const condition = result.status;
+  const stored = states.find((s) => s.condition === condition);
+  if (stored?.active || (stored && claimed(stored))) return [];
+  const seen = failuresSoFar(result, stored, options) + 1;
+  if (seen >= failuresNeeded(result, options)) return [];
+  const {
+    pendingUntil: _claim,
+    resolvedAt: _old,
+    ...rest
+  } = stored ?? {
+    condition,
+    status: result.status,
+    active: false,
+    lastSentAt: NEVER_SENT,
+    sentCount: 0,
+  };
+  return [
+    {
+      read: stored,
+      next: {
+        ...rest,
+        status: result.status,
+        since: seen === 1 ? now : (stored?.since ?? now),
+        failures: seen,
+      },
+    },
+  ];
+}
+
+/** How many checks in a row must show this result's condition before its first notice. */
+function failuresNeeded(result: CheckResult, options: AlertPolicyOptions): number {
+  if (MISBEHAVIOUR.has(result.status) || options.splitView) return 1;
+  return Math.max(1, options.failuresBeforeAlert ?? 1);
+}
+
+/** The failures of this condition already counted (none for misbehaviour or split views). */
+function failuresSoFar(
+  result: CheckResult,
+  stored: AlertState | undefined,
+  options: AlertPolicyOptions,
+): number {
+  if (MISBEHAVIOUR.has(result.status) || options.splitView) return 0;
+  return stored && !stored.active ? (stored.failures ?? 0) : 0;
 }
 
 function sent(s: AlertState, now: string): AlertState {

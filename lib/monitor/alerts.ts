@@ -54,7 +54,15 @@ export interface AlertState {
    * then. Once past, the claim has lapsed (its sender failed or died) and the notice is due again.
    */
   readonly pendingUntil?: string;
+  /**
+   * An operational condition not yet notified: how many checks in a row (no clean check between)
+   * have shown it. Its first notice goes out when this reaches the configured threshold.
+   */
+  readonly failures?: number;
 }
+
+/** `lastSentAt` of a condition that has never had a notice. */
+export const NEVER_SENT = new Date(0).toISOString();
 
 /**
  * Alert states with a claim step, so that concurrent invocations that see the same condition send

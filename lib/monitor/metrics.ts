@@ -2,7 +2,7 @@
  * The metrics port and the metric values of one check (DESIGN.md, "Metrics"): `CheckSucceeded`,
  * `MisbehaviourDetected`, `CheckFailed` (0/1 per check), `TreeSize`, `NewEntries`,
  * `SecondsSinceGrowth` and `CheckDuration` (ms), all with the dimension `Log`. An adapter sends
- * the values of one check in one call (CloudWatch: one PutMetricData).
+ * the values of one check at once (AWS: one embedded-metric-format log line, lib/aws/emf-metrics.ts).
  */
 import { type CheckResult, type CheckStatus, MISBEHAVIOUR } from './check-result.ts';
 
@@ -18,7 +18,7 @@ export interface MetricValue {
 export interface MetricExtras {
   /**
    * Seconds since the monitor last saw the tree grow (the stored head's verifiedAt), when known.
-   * 0 when this check saw it grow.
+   * 0 when this check saw it grow or stored the first head.
    */
   readonly secondsSinceGrowth?: number;
 }
@@ -51,7 +51,9 @@ export function metricValues(result: CheckResult, extras: MetricExtras): MetricV
     values.push({ name: 'TreeSize', value: Number(BigInt(result.current.size)), unit: 'Count' });
     values.push({ name: 'NewEntries', value: Number(newEntries(result)), unit: 'Count' });
   }
-  if (extras.secondsSinceGrowth !== undefined && Number.isFinite(extras.secondsSinceGrowth)) {
+  // Written by clean checks only: its sample count is then the number of successful checks,
+  // which the no-successful-check alarm counts (lib/aws/emf-metrics.ts).
+  if (clean && extras.secondsSinceGrowth !== undefined && Number.isFinite(extras.secondsSinceGrowth)) {
     values.push({
       name: 'SecondsSinceGrowth',
       value: Math.max(0, extras.secondsSinceGrowth),

@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type AlertAction, DEFAULT_REMINDER_MS, decideAlerts } from '../../lib/monitor/alert-policy.ts';
+import {
+  type AlertAction,
+  DEFAULT_REMINDER_MS,
+  decideAlerts,
+  updatesWithoutNotice,
+} from '../../lib/monitor/alert-policy.ts';
 import type { AlertState } from '../../lib/monitor/alerts.ts';
 import type { CheckResult, CheckStatus } from '../../lib/monitor/check-result.ts';
 
@@ -188,6 +193,93 @@ describe('decideAlerts', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('operational conditions wait for failuresBeforeAlert checks in a row', () => {
+  const opts = { failuresBeforeAlert: 3 };
+  /** One check: its notices and its silent updates applied, as the invocation does. */
+  function step(states: AlertState[], status: CheckStatus, at: number) {
+    const notices = decideAlerts(result(status), states, at, 6 * H, opts);
+    const updates = updatesWithoutNotice(result(status), states, at, opts);
+    const next = apply(apply(states, notices), updates as AlertAction[]);
+    return { notices: notices.map((a) => `${a.alert.kind} ${a.alert.condition}`), states: next };
+  }
+
+  it('the third failure in a row is notified, dated from the first', () => {
+    let s: AlertState[] = [];
+    const seen: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = step(s, 'unreachable', T0 + i * 60_000);
+      seen.push(r.notices);
+      s = r.states;
+    }
+    assert.deepEqual(seen, [[], [], ['new unreachable']]);
+    assert.equal(s[0]?.since, new Date(T0).toISOString());
+    assert.equal(s[0]?.active, true);
+    assert.equal(s[0]?.failures, undefined);
+  });
+
+  it('a clean check before the threshold resets the count and sends no resolved notice', () => {
+    let s = step([], 'invalid-response', T0).states;
+    s = step(s, 'invalid-response', T0 + 1).states;
+    const clean = step(s, 'verified', T0 + 2);
+    assert.deepEqual(clean.notices, []);
+    assert.equal(clean.states[0]?.failures, undefined);
+    s = step(clean.states, 'invalid-response', T0 + 3).states;
+    assert.equal(s[0]?.failures, 1, 'counting starts again');
+  });
+
+  it('misbehaviour is notified at once, and resolved after', () => {
+    const r = step([], 'fork', T0);
+    assert.deepEqual(r.notices, ['new fork']);
+    assert.deepEqual(step(r.states, 'verified', T0 + 1).notices, ['resolved fork']);
+  });
+
+  it('property: a resolved notice only ever follows a sent notice of that condition', () => {
+    const statuses: CheckStatus[] = [
+      'verified',
+      'unchanged',
+      'unreachable',
+      'invalid-response',
+      'monitor-error',
+      'fork',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...statuses), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 5 }),
+        (seq, n) => {
+          let s: AlertState[] = [];
+          const sent = new Set<string>();
+          let run = new Map<string, number>();
+          seq.forEach((status, i) => {
+            const notices = decideAlerts(result(status), s, T0 + i * 60_000, 6 * H, {
+              failuresBeforeAlert: n,
+            });
+            for (const a of notices) {
+              if (a.alert.kind === 'resolved')
+                assert.ok(sent.has(a.alert.condition), `resolved ${a.alert.condition} never sent`);
+              if (a.alert.kind === 'new') {
+                sent.add(a.alert.condition);
+                if (!['fork'].includes(a.alert.condition))
+                  assert.ok((run.get(a.alert.condition) ?? 0) + 1 >= n);
+              }
+              if (a.alert.kind === 'resolved') sent.delete(a.alert.condition);
+            }
+            run = ['verified', 'unchanged'].includes(status)
+              ? new Map()
+              : new Map([...run, [status, (run.get(status) ?? 0) + 1]]);
+            s = apply(
+              apply(s, notices),
+              updatesWithoutNotice(result(status), s, T0 + i * 60_000, {
+                failuresBeforeAlert: n,
+              }) as AlertAction[],
+            );
+          });
+        },
+      ),
     );
   });
 });

@@ -36,6 +36,13 @@ describe('readRuntimeConfig', () => {
     assert.equal(readRuntimeConfig({ ...good, ALERT_REMINDER: '30m' }).reminderMs, 1_800_000);
   });
 
+  it('operational alerts wait for 3 failed checks unless ALERT_AFTER_FAILURES says; metrics minimal unless METRICS_DETAIL=all', () => {
+    assert.equal(readRuntimeConfig(good).failuresBeforeAlert, 3);
+    assert.equal(readRuntimeConfig({ ...good, ALERT_AFTER_FAILURES: '1' }).failuresBeforeAlert, 1);
+    assert.equal(readRuntimeConfig(good).detailedMetrics, false);
+    assert.equal(readRuntimeConfig({ ...good, METRICS_DETAIL: 'all' }).detailedMetrics, true);
+  });
+
   const cases: [string, Record<string, string | undefined>, RegExp][] = [
     ['missing LOG_CONFIG', { LOG_CONFIG: undefined }, /LOG_CONFIG is not set/],
     ['blank TABLE_NAME', { TABLE_NAME: '  ' }, /TABLE_NAME is not set/],
@@ -53,6 +60,13 @@ describe('readRuntimeConfig', () => {
     ],
     ['METRICS_NAMESPACE reserved', { METRICS_NAMESPACE: 'AWS/Lambda' }, /METRICS_NAMESPACE must be/],
     ['ALERT_REMINDER malformed', { ALERT_REMINDER: '6 hours' }, /ALERT_REMINDER must be a duration/],
+    [
+      'ALERT_AFTER_FAILURES zero',
+      { ALERT_AFTER_FAILURES: '0' },
+      /ALERT_AFTER_FAILURES must be a whole number from 1 to 100, got "0"/,
+    ],
+    ['ALERT_AFTER_FAILURES too big', { ALERT_AFTER_FAILURES: '101' }, /ALERT_AFTER_FAILURES must be/],
+    ['METRICS_DETAIL unknown', { METRICS_DETAIL: 'some' }, /METRICS_DETAIL must be "all" or unset/],
   ];
   for (const [name, change, message] of cases) {
     it(`rejects ${name}, naming the variable`, () => {
@@ -133,18 +147,22 @@ describe('metricValues', () => {
     });
     assert.deepEqual(m.NewEntries, [17, 'Count']);
   });
-  it('misbehaviour: no tree size from the contradicting head', () => {
+  it('misbehaviour: no tree size from the contradicting head, no staleness (not a successful check)', () => {
     const m = asMap(
       { ...base, status: 'fork', previous: { size: '5', root: 'a' }, current: { size: '5', root: 'b' } },
       90,
     );
     assert.deepEqual([m.CheckSucceeded?.[0], m.MisbehaviourDetected?.[0], m.CheckFailed?.[0]], [0, 1, 0]);
     assert.equal(m.TreeSize, undefined);
+    assert.equal(m.SecondsSinceGrowth, undefined);
+  });
+  it('an unchanged log: staleness written (a successful check)', () => {
+    const m = asMap({ ...base, status: 'unchanged', current: { size: '5', root: 'a' } }, 90);
     assert.deepEqual(m.SecondsSinceGrowth, [90, 'Seconds']);
   });
   it('operational failures count as CheckFailed', () => {
     for (const status of ['unreachable', 'invalid-response', 'monitor-error'] as const) {
-      const m = asMap({ ...base, status });
+      const m = asMap({ ...base, status }, 90);
       assert.deepEqual([m.CheckSucceeded?.[0], m.MisbehaviourDetected?.[0], m.CheckFailed?.[0]], [0, 0, 1]);
       assert.equal(m.SecondsSinceGrowth, undefined);
     }

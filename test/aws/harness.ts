@@ -58,6 +58,8 @@ export interface Harness {
   readonly clock: ShiftedClock;
   readonly store: DynamoStore;
   readonly handler: MonitorHandler;
+  /** Every log line the handler wrote (metrics in the embedded metric format, and summaries). */
+  readonly lines: string[];
   handlerWith(overrides: HandlerOverrides): MonitorHandler;
   head(): Promise<StoredState | undefined>;
   /** Every SNS notification delivered since the last call. */
@@ -117,12 +119,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...options.extraEnv,
     };
     const clock = new ShiftedClock();
+    const lines: string[] = [];
     const base: HandlerOverrides = {
       dynamo: clients.dynamo,
-      cloudwatch: clients.cloudwatch,
       sns: clients.sns,
       clock,
-      log: () => {},
+      log: (line) => lines.push(line),
     };
     const store = new DynamoStore({ client: clients.dynamo, tableName: stack.tableName });
     const handlerWith = (overrides: HandlerOverrides) => createHandler(env, { ...base, ...overrides });
@@ -135,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clock,
       store,
       handler: handlerWith({}),
+      lines,
       handlerWith,
       head: () => store.load(LOG_NAME),
       messages: () => drainQueue(clients.sqs, stack.queueUrl),

@@ -1,12 +1,12 @@
 /**
  * Honest growth against moto: the handler initialises, verifies growth and sees an unchanged log;
- * CloudWatch holds the metrics (read back with ListMetrics and GetMetricData), DynamoDB the HEAD
- * and one CP# item per stored head, and SNS sends nothing.
+ * its log lines carry the metrics (embedded metric format), DynamoDB the HEAD and one CP# item per
+ * stored head, and SNS sends nothing.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { checkpointKey } from '../../lib/aws/dynamodb-store.ts';
+import type { EmfDocument } from '../../lib/aws/emf-metrics.ts';
 import { LOG_NAME, NAMESPACE, SCHEDULED_EVENT, useHarness } from './harness.ts';
 
 describe('monitor Lambda on moto: honest growth', () => {
@@ -45,55 +45,37 @@ describe('monitor Lambda on moto: honest growth', () => {
     assert.equal((await h.messages()).length, 0, 'no alert for an honest log');
   });
 
-  it('publishes every metric with the Log dimension, readable back from CloudWatch', async () => {
-    const listed = await h.clients.cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE }));
-    const names = new Set((listed.Metrics ?? []).map((m) => m.MetricName));
-    for (const n of [
-      'CheckSucceeded',
-      'MisbehaviourDetected',
-      'CheckFailed',
-      'TreeSize',
-      'NewEntries',
-      'SecondsSinceGrowth',
-      'CheckDuration',
-    ]) {
-      assert.ok(names.has(n), `metric ${n} listed (got ${[...names].join(', ')})`);
+  it('writes one metrics line per check (embedded metric format) with every value of DESIGN.md', () => {
+    const docs = h.lines.map((l) => JSON.parse(l)).filter((d): d is EmfDocument => '_aws' in d);
+    assert.equal(docs.length, 4, 'one per check');
+    for (const d of docs) {
+      assert.equal(d.Log, LOG_NAME);
+      for (const n of [
+        'CheckSucceeded',
+        'MisbehaviourDetected',
+        'CheckFailed',
+        'TreeSize',
+        'NewEntries',
+        'SecondsSinceGrowth',
+        'CheckDuration',
+      ]) {
+        assert.equal(typeof d[n], 'number', `${n} in ${JSON.stringify(d)}`);
+      }
+      const declared = d._aws.CloudWatchMetrics;
+      assert.ok(declared.every((x) => x.Namespace === NAMESPACE));
+      // Every declared metric has its value in the line (EMF specification).
+      for (const x of declared) for (const m of x.Metrics) assert.equal(typeof d[m.Name], 'number', m.Name);
     }
-    for (const m of listed.Metrics ?? []) {
-      assert.deepEqual(m.Dimensions, [{ Name: 'Log', Value: LOG_NAME }]);
-    }
-    const now = Date.now();
-    const query = (id: string, name: string, stat: string) => ({
-      Id: id,
-      MetricStat: {
-        Metric: { Namespace: NAMESPACE, MetricName: name, Dimensions: [{ Name: 'Log', Value: LOG_NAME }] },
-        Period: 3600,
-        Stat: stat,
-      },
-    });
-    const data = await h.clients.cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - 3_600_000),
-        EndTime: new Date(now + 60_000),
-        MetricDataQueries: [
-          query('ok', 'CheckSucceeded', 'Sum'),
-          query('bad', 'MisbehaviourDetected', 'Sum'),
-          query('failed', 'CheckFailed', 'Sum'),
-          query('size', 'TreeSize', 'Maximum'),
-          query('entries', 'NewEntries', 'Sum'),
-          query('count', 'CheckDuration', 'SampleCount'),
-        ],
-      }),
+    const sum = (n: string) => docs.reduce((a, d) => a + (d[n] as number), 0);
+    assert.equal(sum('CheckSucceeded'), 4, 'four clean checks');
+    assert.equal(sum('MisbehaviourDetected'), 0);
+    assert.equal(sum('CheckFailed'), 0);
+    assert.equal(Math.max(...docs.map((d) => d.TreeSize as number)), 13);
+    assert.equal(sum('NewEntries'), 8, '7 + 0 + 1 new entries (and 0 when initialised)');
+    assert.deepEqual(
+      docs.map((d) => d.SecondsSinceGrowth === 0),
+      [true, true, false, true],
+      'growth seen on the first head and each verified growth; not on the unchanged check',
     );
-    const sum = (id: string) =>
-      (data.MetricDataResults ?? []).find((r) => r.Id === id)?.Values?.reduce((a, b) => a + b, 0);
-    const max = (id: string) =>
-      Math.max(...((data.MetricDataResults ?? []).find((r) => r.Id === id)?.Values ?? []));
-    assert.equal(sum('ok'), 4, 'four clean checks');
-    assert.equal(sum('bad'), 0);
-    assert.equal(sum('failed'), 0);
-    assert.equal(max('size'), 13);
-    assert.equal(sum('entries'), 8, '7 + 0 + 1 new entries (and 0 when initialised)');
-    assert.equal(sum('count'), 4, 'one data point per metric per check');
   });
 });

@@ -34,7 +34,7 @@ describe('parseConfigFile', () => {
           { ...own, name: 'my-rekor', interval: '30s' },
           { preset: 'sigstore-ctfe-2022' },
         ],
-        alerts: { emails: ['ops@example.com'], reminderHours: 6 },
+        alerts: { emails: ['ops@example.com'], reminderHours: 6, afterFailures: 5 },
         stateDir: './state',
       }),
       'c.json',
@@ -46,7 +46,7 @@ describe('parseConfigFile', () => {
     assert.equal(rekor?.publicKey, PRESETS['sigstore-rekor'].publicKey);
     assert.equal(mine?.intervalMs, 30_000);
     assert.equal(ct?.interval, '5m');
-    assert.deepEqual(config.alerts, { emails: ['ops@example.com'], reminderHours: 6 });
+    assert.deepEqual(config.alerts, { emails: ['ops@example.com'], reminderHours: 6, afterFailures: 5 });
     assert.equal(config.stateDir, './state');
   });
 
@@ -140,6 +140,8 @@ describe('parseConfigFile', () => {
       assertConfigIssue(bad({ reminderHours: h }), 'c.json: alerts.reminderHours', 'from 1 to 720');
     }
     assertConfigIssue(bad([]), 'c.json: alerts', 'must be an object');
+    for (const n of [0, 101, 2.5, '3'])
+      assertConfigIssue(bad({ afterFailures: n }), 'c.json: alerts.afterFailures', 'from 1 to 100');
     for (const stateDir of ['', '  ', 5]) {
       assertConfigIssue(
         () => parseConfigFile(file({ logs: [own], stateDir }), 'c.json'),

@@ -16,15 +16,24 @@ describe('functions/monitor.ts handler (process.env, AWS_ENDPOINT_URL)', () => {
   let moto: Moto;
   let log: TestLog;
   const saved = { ...process.env };
+  // The handler writes its log lines straight to stdout (so Lambda's JSON log format does not
+  // wrap the metrics line); keep the JSON ones it writes, pass anything else through.
   const lines: string[] = [];
-  const origLog = console.log;
+  const origWrite = process.stdout.write.bind(process.stdout);
   before(async () => {
     moto = await startMoto();
     log = await startTestLog({ type: 'ct', initialSize: 4 });
-    console.log = (line: string) => lines.push(line);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (/^\{"(_aws|log)"/.test(text) && text.endsWith('\n')) {
+        lines.push(text.slice(0, -1));
+        return true;
+      }
+      return (origWrite as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
   });
   after(async () => {
-    console.log = origLog;
+    process.stdout.write = origWrite;
     process.env = saved;
     await log?.close();
     await moto?.stop();
@@ -48,7 +57,7 @@ describe('functions/monitor.ts handler (process.env, AWS_ENDPOINT_URL)', () => {
     await assert.rejects(handler(scheduled), /LOG_CONFIG \("ct-test"\)\.publicKey: is required/);
   });
 
-  it('runs a check against moto through AWS_ENDPOINT_URL, and logs one JSON line per invocation', async () => {
+  it('runs a check against moto through AWS_ENDPOINT_URL, and logs a metrics line and a summary line per invocation', async () => {
     const clients = clientsFor(moto.endpoint);
     const stack = await createStack(clients, 'envtest');
     Object.assign(process.env, {
@@ -74,10 +83,21 @@ describe('functions/monitor.ts handler (process.env, AWS_ENDPOINT_URL)', () => {
       msgs.map((m) => m.Subject),
       ['[tlog-monitor] ct-test: fork'],
     );
-    const summaries = lines.map((l) => JSON.parse(l));
+    const parsed = lines.map((l) => JSON.parse(l));
+    const summaries = parsed.filter((d) => !('_aws' in d));
+    const metrics = parsed.filter((d) => '_aws' in d);
     assert.deepEqual(
       summaries.map((s) => s.status),
       ['initialized', 'verified', 'fork'],
+    );
+    assert.deepEqual(
+      metrics.map((m) => [m.status, m.Log, m.MisbehaviourDetected]),
+      [
+        ['initialized', 'ct-test', 0],
+        ['verified', 'ct-test', 0],
+        ['fork', 'ct-test', 1],
+      ],
+      'one line in the embedded metric format per check',
     );
     assert.ok(summaries.every((s) => typeof s.timings?.state === 'number'));
 

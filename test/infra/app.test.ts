@@ -66,3 +66,14 @@ test('a good config synthesizes the stack template', () => {
     'rate(2 minutes)',
   );
 });
+
+test('a deployment that would not fit CloudFormation fails with what to change, no stack trace', () => {
+  const logs = Array.from({ length: 50 }, (_, i) => ({ preset: 'sigstore-rekor', name: `r${i}` }));
+  const r = runApp({
+    TLOG_MONITOR_CONFIG: writeConfig({ logs }),
+    CDK_CONTEXT_JSON: JSON.stringify({ logsPerStack: 50 }),
+  });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /stack TransparencyLogMonitor would hold 509 resources .* lower logsPerStack/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+});

@@ -176,8 +176,16 @@ describe('deployment settings from CDK context', () => {
     });
     assert.equal(stack.stackName, 'Custom');
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CheckSucceeded', EvaluationPeriods: 5 });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SecondsSinceGrowth', Threshold: 7200 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Custom-sigstore-rekor-no-successful-check',
+      Statistic: 'SampleCount',
+      EvaluationPeriods: 5,
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Custom-sigstore-rekor-not-growing',
+      Statistic: 'Maximum',
+      Threshold: 7200,
+    });
   });
 });
 

@@ -57,7 +57,9 @@ test("each function's environment passes the handler's validation and carries it
     assert.deepEqual(logConfigToJson(config.log), JSON.parse(vars.LOG_CONFIG));
     assert.equal(config.metricsNamespace, 'TransparencyLogMonitor');
     assert.equal(config.reminderMs, 12 * 3_600_000);
+    assert.equal(config.failuresBeforeAlert, 4);
     assert.deepEqual(Object.keys(vars).sort(), [
+      'ALERT_AFTER_FAILURES',
       'ALERT_REMINDER',
       'LOG_CONFIG',
       'METRICS_NAMESPACE',

@@ -197,6 +197,7 @@ for (const log of expectedLogs) {
       assert.deepEqual(env.TOPIC_ARN, ref(topic.id));
       assert.equal(env.METRICS_NAMESPACE, 'TransparencyLogMonitor');
       assert.equal(env.ALERT_REMINDER, '12h');
+      assert.equal(env.ALERT_AFTER_FAILURES, '4');
     });
 
     test('logging: its own log group, JSON format, one-year retention', () => {
@@ -213,7 +214,6 @@ for (const log of expectedLogs) {
       assert.deepEqual(fnPolicy.props.Roles, [ref(fnRole.id)]);
       assert.deepEqual(statements.map((s) => s.Sid).sort(), [
         'AlertsKeyViaSnsAndSqs',
-        'MetricsInOwnNamespace',
         'OwnPartitionOfStateTable',
         'PublishAlerts',
         'SendFailedEventsToDeadLetterQueue',
@@ -224,11 +224,11 @@ for (const log of expectedLogs) {
 
     test('DynamoDB: listed actions, the state table only, its own partition only (LeadingKeys)', () => {
       const s = bySid('OwnPartitionOfStateTable');
-      assert.deepEqual(s.Action, [
+      assert.deepEqual(asList(s.Action).sort(), [
         'dynamodb:GetItem',
         'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
       ]);
       assert.deepEqual(s.Resource, arnOf(table.id));
       assert.deepEqual(s.Condition, {
@@ -241,17 +241,19 @@ for (const log of expectedLogs) {
       assert.equal(sns.Action, 'sns:Publish');
       assert.deepEqual(sns.Resource, ref(topic.id));
       const kms = bySid('AlertsKeyViaSnsAndSqs');
-      assert.deepEqual(kms.Action, ['kms:GenerateDataKey', 'kms:Decrypt']);
+      assert.deepEqual(asList(kms.Action).sort(), ['kms:Decrypt', 'kms:GenerateDataKey']);
       assert.deepEqual(kms.Resource, arnOf(key.id));
       const via = JSON.stringify(kms.Condition.StringEquals['kms:ViaService']);
       assert.match(via, /"sns\."/);
       assert.match(via, /"sqs\."/);
     });
 
-    test('CloudWatch: PutMetricData only in the monitor namespace', () => {
-      const s = bySid('MetricsInOwnNamespace');
-      assert.equal(s.Action, 'cloudwatch:PutMetricData');
-      assert.deepEqual(s.Condition, { StringEquals: { 'cloudwatch:namespace': 'TransparencyLogMonitor' } });
+    test('CloudWatch: no permission at all (the metrics are in the log, embedded metric format)', () => {
+      const actions = statements.flatMap((x) => asList(x.Action));
+      assert.deepEqual(
+        actions.filter((a) => String(a).startsWith('cloudwatch:')),
+        [],
+      );
     });
 
     test('SQS and Logs: the dead-letter queue and its own log group only', () => {
@@ -321,22 +323,11 @@ for (const log of expectedLogs) {
       assert.deepEqual(a.OKActions, [ref(topic.id)]);
     };
 
-    test('alarm: misbehaviour detected, to the alert topic', () => {
-      const [a, ...more] = customAlarm('MisbehaviourDetected');
+    test('alarm: no successful check in 3 intervals (samples of its one metric), missing data breaching', () => {
+      const [a, ...more] = customAlarm('SecondsSinceGrowth').filter((x) => x.Statistic === 'SampleCount');
       assert.ok(a);
       assert.equal(more.length, 0);
-      assert.equal(a.Statistic, 'Maximum');
-      assert.equal(a.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
-      assert.equal(a.Threshold, 1);
-      assert.equal(a.TreatMissingData, 'notBreaching');
-      routed(a);
-    });
-
-    test('alarm: no successful check in 3 intervals, missing data breaching', () => {
-      const [a, ...more] = customAlarm('CheckSucceeded');
-      assert.ok(a);
-      assert.equal(more.length, 0);
-      assert.equal(a.Statistic, 'Sum');
+      assert.equal(a.AlarmName, `TransparencyLogMonitor-${log.name}-no-successful-check`);
       assert.equal(a.Period, minutes * 60);
       assert.equal(a.EvaluationPeriods, 3);
       assert.equal(a.DatapointsToAlarm, 3);
@@ -347,34 +338,21 @@ for (const log of expectedLogs) {
     });
 
     test('alarm: log not growing (none for a log configured as frozen)', () => {
-      const found = customAlarm('SecondsSinceGrowth');
+      const found = customAlarm('SecondsSinceGrowth').filter((x) => x.Statistic === 'Maximum');
       if (log.name === 'ctfe') {
         assert.equal(found.length, 0);
         return;
       }
       const [a] = found;
       assert.ok(a);
-      assert.equal(a.Statistic, 'Maximum');
+      assert.equal(a.AlarmName, `TransparencyLogMonitor-${log.name}-not-growing`);
       assert.equal(a.ComparisonOperator, 'GreaterThanThreshold');
       assert.equal(a.Threshold, 6 * 3600);
       routed(a);
     });
 
-    test('alarms: function errors and throttles', () => {
-      for (const metric of ['Errors', 'Throttles']) {
-        const found = alarms.filter(
-          (a) =>
-            a.Namespace === 'AWS/Lambda' &&
-            a.MetricName === metric &&
-            JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: ref(fn.id) }]),
-        );
-        assert.equal(found.length, 1, metric);
-        const a = found[0] as Cfn;
-        assert.equal(a.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
-        assert.equal(a.Threshold, 1);
-        assert.equal(a.TreatMissingData, 'notBreaching');
-        routed(a);
-      }
+    test('no per-log alarm on function errors or throttles (the dead-letter queue and missed checks cover them)', () => {
+      assert.equal(alarms.filter((a) => a.Namespace === 'AWS/Lambda').length, 0);
     });
 
     test('outputs: the function name and a ready forced re-check command', () => {
@@ -406,39 +384,60 @@ test('one schedule per log, and nothing else is scheduled', () => {
   template.resourceCountIs('AWS::Events::Rule', 0);
 });
 
+test('misbehaviour: one alarm for all logs, on the series across logs (Scope = all-logs)', () => {
+  const found = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+    .map((a) => a.Properties)
+    .filter((a) => a.MetricName === 'MisbehaviourDetected');
+  assert.equal(found.length, 1);
+  const [a] = found as [Cfn];
+  assert.equal(a.Namespace, 'TransparencyLogMonitor');
+  assert.deepEqual(a.Dimensions, [{ Name: 'Scope', Value: 'all-logs' }]);
+  assert.equal(a.Statistic, 'Maximum');
+  assert.equal(a.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+  assert.equal(a.Threshold, 1);
+  assert.equal(a.TreatMissingData, 'notBreaching');
+});
+
 test('every alarm notifies the alert topic, on alarm and on recovery', () => {
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-  // 5 per log with a growth alarm, 4 for the frozen one, plus the dead-letter queue alarm.
-  assert.equal(alarms.length, 5 + 4 + 1);
+  // 2 per log with a growth alarm, 1 for the frozen one, the misbehaviour and dead-letter queue alarms.
+  assert.equal(alarms.length, 2 + 1 + 2);
   for (const a of alarms) {
     assert.deepEqual(a.Properties.AlarmActions, [ref(topic.id)]);
     assert.deepEqual(a.Properties.OKActions, [ref(topic.id)]);
   }
 });
 
-test('the dashboard has one row per log: tree size, new entries, outcomes, duration, staleness', () => {
+test('the dashboard: alarm status, dead-letter queue, summary across logs, then one row per log', () => {
   const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
   assert.ok(dashboard);
   const body = JSON.stringify(dashboard.Properties.DashboardBody);
+  for (const title of [
+    'Alarms',
+    'Dead-letter queue: failed runs waiting',
+    'Check outcomes, all logs',
+    'Seconds since growth, every log',
+    'Successful checks, every log',
+  ]) {
+    assert.ok(body.includes(title), title);
+  }
   for (const log of expectedLogs) {
-    for (const title of [
-      'tree size',
-      'new entries',
-      'check outcomes',
-      'check duration (ms)',
-      'seconds since growth',
-    ]) {
+    for (const title of ['successful checks', 'seconds since growth']) {
       assert.ok(body.includes(`${log.name}: ${title}`), `${log.name}: ${title}`);
     }
+    assert.ok(body.includes(`alarm:TransparencyLogMonitor-${log.name}-no-successful-check`), log.name);
   }
+  assert.ok(body.includes('ApproximateNumberOfMessagesVisible'));
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
 });
 
-test('stack outputs name the table, the topic, the queue and the dashboard', () => {
-  const outputs = Object.entries(template.toJSON().Outputs as Cfn);
-  const value = (prefix: string) => outputs.find(([id]) => id.startsWith(prefix))?.[1].Value;
-  assert.deepEqual(value('MonitorStateTableName'), ref(table.id));
-  assert.deepEqual(value('MonitorAlertTopicArn'), ref(topic.id));
-  assert.deepEqual(value('MonitorDeadLetterQueueUrl'), ref(queue.id));
-  assert.match(JSON.stringify(value('MonitorDashboardUrl')), /console\.aws\.amazon\.com\/cloudwatch/);
+test('stack outputs: stable names (as README uses them), each with a description', () => {
+  const outputs = template.toJSON().Outputs as Cfn;
+  assert.deepEqual(outputs.StateTableName?.Value, ref(table.id));
+  assert.deepEqual(outputs.AlertTopicArn?.Value, ref(topic.id));
+  assert.deepEqual(outputs.DeadLetterQueueUrl?.Value, ref(queue.id));
+  assert.match(JSON.stringify(outputs.DashboardUrl?.Value), /console\.aws\.amazon\.com\/cloudwatch/);
+  for (const [id, o] of Object.entries(outputs)) {
+    assert.ok(typeof o.Description === 'string' && o.Description.length > 10, `${id} has a description`);
+  }
 });

@@ -3,7 +3,7 @@
  * alert emails and a reminder, built into the app exactly as `npx cdk synth` builds it
  * (infra/create-app.ts), with the real handler bundle. Each test file synthesizes once.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -21,7 +21,7 @@ export const TEST_CONFIG = {
     { preset: 'sigstore-rekor', name: 'rekor', interval: '1m' },
     { preset: 'sigstore-ctfe-2022', name: 'ctfe', interval: '5m' },
   ],
-  alerts: { emails: TEST_EMAILS, reminderHours: 12 },
+  alerts: { emails: TEST_EMAILS, reminderHours: 12, afterFailures: 4 },
 };
 
 export function writeConfig(config: unknown, dir = mkdtempSync(join(tmpdir(), 'tlog-infra-'))): string {
@@ -34,12 +34,20 @@ export interface Synthesized extends MonitorApp {
   readonly template: Template;
 }
 
-export function synthTestApp(context: Record<string, unknown> = {}): Synthesized {
-  const configPath = writeConfig(TEST_CONFIG);
+/** The context of cdk.json (the feature flags), which the CDK CLI hands to the app. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
+
+export function synthTestApp(
+  context: Record<string, unknown> = {},
+  config: unknown = TEST_CONFIG,
+): Synthesized {
+  const configPath = writeConfig(config);
   const built = createMonitorApp({
     cwd: tmpdir(),
     env: {},
-    context: { config: configPath, frozenLogs: 'ctfe', ...context },
+    context: { ...CDK_JSON_CONTEXT, config: configPath, frozenLogs: 'ctfe', ...context },
     outdir: mkdtempSync(join(tmpdir(), 'tlog-infra-out-')),
   });
   return { ...built, template: Template.fromStack(built.stack) };
