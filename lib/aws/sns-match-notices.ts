@@ -2,7 +2,11 @@
  * Identity-match notices on SNS (DESIGN.md, "Identity monitoring"): one message per check listing
  * the new matches (several when they do not fit SNS's 256 KiB), with message attributes
  * `status` = identity-match, `severity` = notice and `log`, for subscription filter policies.
- * A failed publish throws, so the invocation fails, the matches stay pending and are sent again.
+ * The MatchSink of lib/scan/match-delivery.ts: it is given the matches still pending in the
+ * DynamoDB scan store (MATCH# items not marked delivered) and publishes them all, so a match is
+ * sent again only if the invocation dies between the publish and the delivery mark (SNS has no
+ * idempotent publish to a standard topic). A failed publish throws, so the invocation fails, the
+ * matches stay pending and are sent by the next run.
  */
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { TlogError } from '../errors.ts';
@@ -10,10 +14,10 @@ import type { IdentityMatch } from '../identity/identity-match.ts';
 import {
   MATCH_SEVERITY,
   MATCH_STATUS,
-  type MatchSink,
   matchNoticeBodies,
   matchNoticeSubject,
 } from '../identity/match-notice.ts';
+import type { MatchSink } from '../scan/match-delivery.ts';
 import { SNS_MAX_BYTES } from './sns-alerts.ts';
 
 export interface SnsMatchNoticesOptions {
@@ -28,7 +32,8 @@ export class SnsMatchNotices implements MatchSink {
     this.#options = options;
   }
 
-  async publishMatches(log: string, matches: readonly IdentityMatch[]): Promise<void> {
+  /** Publishes every match given, in index order; returns them all (each was sent). */
+  async deliver(log: string, matches: readonly IdentityMatch[]): Promise<readonly IdentityMatch[]> {
     const s = (v: string): MessageAttributeValue => ({ DataType: 'String', StringValue: v });
     const attributes = { status: s(MATCH_STATUS), severity: s(MATCH_SEVERITY), log: s(log) };
     // Attributes and subject are far below this margin.
@@ -52,5 +57,6 @@ export class SnsMatchNotices implements MatchSink {
         );
       }
     }
+    return matches;
   }
 }

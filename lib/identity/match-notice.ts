@@ -9,11 +9,6 @@ import type { IdentityMatch } from './identity-match.ts';
 export const MATCH_STATUS = 'identity-match';
 export const MATCH_SEVERITY = 'notice';
 
-/** The port a delivery adapter implements (SNS in Lambda). Throws if it cannot deliver. */
-export interface MatchSink {
-  publishMatches(log: string, matches: readonly IdentityMatch[]): Promise<void>;
-}
-
 const MAX_SUBJECT_CHARS = 99;
 
 export function matchNoticeSubject(log: string, count: number): string {
