@@ -2,26 +2,39 @@
  * The monitor Lambda (DESIGN.md, "Lambda contract"): one function per monitored log. A thin
  * composition root: it reads the environment once per cold start, wires the AWS adapters
  * (DynamoDB state, embedded-metric-format metrics in the log, SNS alerts) and the log client into
- * the core, and runs one invocation. AWS endpoints and credentials come from the SDK's standard settings
+ * the core, and runs one invocation. A log with `identities` is scanned after its check (DynamoDB
+ * scan store, SNS match notices, and with SCAN_QUEUE_URL the SQS fan-out), within the time the
+ * invocation has left (context.getRemainingTimeInMillis) minus a margin. AWS endpoints and credentials come from the SDK's standard settings
  * (AWS_REGION, AWS_ENDPOINT_URL, ...). It returns the CheckResult, and throws (so Lambda
  * retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoEnqueuedMarks } from '../lib/aws/dynamodb-enqueued-marks.ts';
+import { DynamoScanStore } from '../lib/aws/dynamodb-scan-store.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
 import { EmfMetrics } from '../lib/aws/emf-metrics.ts';
 import { parseEvent } from '../lib/aws/events.ts';
 import { type InvocationReport, invoke, throwIfFailed } from '../lib/aws/invocation.ts';
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
+import { SnsMatchNotices } from '../lib/aws/sns-match-notices.ts';
+import { SqsRangeQueue } from '../lib/aws/sqs-range-queue.ts';
+import { createEntrySource } from '../lib/entries/create-entry-source.ts';
 import { createHttpClient } from '../lib/http/bounded-client.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
+import { createEntryMatcher } from '../lib/identity/entry-matcher.ts';
+import { nativeLeafHasher } from '../lib/local/native-leaf-hasher.ts';
 import { createLogClient } from '../lib/logs/create-client.ts';
+import type { CheckDeps } from '../lib/monitor/check.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
+import { checkAndFanOut, type FanOutScanWiring } from '../lib/scan-fanout/check-and-fan-out.ts';
 
 export interface HandlerOverrides {
   readonly dynamo?: DynamoDBClient;
   readonly sns?: SNSClient;
+  readonly sqs?: SQSClient;
   readonly fetch?: FetchPort;
   readonly clock?: Clock;
   /** Receives every invocation's report (timings, alerts sent, failures), e.g. for benchmarks. */
@@ -35,7 +48,20 @@ export interface HandlerOverrides {
   readonly log?: (line: string) => void;
 }
 
-export type MonitorHandler = (event: unknown) => Promise<CheckResult>;
+/** The part of the Lambda context the handler reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export type MonitorHandler = (event: unknown, context?: InvocationContext) => Promise<CheckResult>;
+
+/**
+ * Time kept back from the identity scan for what follows it: the chunk in progress when the
+ * deadline passes (the scan stops between chunks), match delivery, metrics and alerts.
+ */
+export const SCAN_MARGIN_MS = 20_000;
+/** Most ranges one check enqueues; the next check enqueues the rest. */
+export const MAX_RANGES_PER_CHECK = 100;
 
 /** Bounded SDK calls: a Lambda must not hang on an unreachable endpoint. */
 const SDK_SETTINGS = { maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
@@ -50,23 +76,46 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     clock,
     ...(config.log.timeoutMs !== undefined ? { timeoutMs: config.log.timeoutMs } : {}),
   });
+  const dynamo = overrides.dynamo ?? new DynamoDBClient(SDK_SETTINGS);
+  const sns = overrides.sns ?? new SNSClient(SDK_SETTINGS);
+  const client = createLogClient(config.log, http);
+  const identities = config.log.identities;
+  const scan: Omit<FanOutScanWiring, 'deadline'> | undefined =
+    identities === undefined
+      ? undefined
+      : {
+          source: createEntrySource(config.log, http, clock),
+          matcher: createEntryMatcher(identities),
+          options: identities.startIndex !== undefined ? { startIndex: identities.startIndex } : {},
+          store: new DynamoScanStore({ client: dynamo, tableName: config.tableName }),
+          sink: new SnsMatchNotices({ client: sns, topicArn: config.topicArn }),
+          hashLeaf: nativeLeafHasher,
+          ...(config.scanQueueUrl !== undefined
+            ? {
+                fanOut: {
+                  queue: new SqsRangeQueue({
+                    client: overrides.sqs ?? new SQSClient(SDK_SETTINGS),
+                    queueUrl: config.scanQueueUrl,
+                  }),
+                  marks: new DynamoEnqueuedMarks({ client: dynamo, tableName: config.tableName }),
+                  logConfig: config.logJson,
+                  rangeEntries: config.scanRangeEntries,
+                  maxRanges: MAX_RANGES_PER_CHECK,
+                },
+              }
+            : {}),
+        };
   const deps = {
     logName: config.log.name,
-    client: createLogClient(config.log, http),
-    store: new DynamoStore({
-      client: overrides.dynamo ?? new DynamoDBClient(SDK_SETTINGS),
-      tableName: config.tableName,
-    }),
+    client,
+    store: new DynamoStore({ client: dynamo, tableName: config.tableName }),
     metrics: new EmfMetrics({
       namespace: config.metricsNamespace,
       detailed: config.detailedMetrics,
       write: writeLine,
       now: () => clock.now(),
     }),
-    alerts: new SnsAlerts({
-      client: overrides.sns ?? new SNSClient(SDK_SETTINGS),
-      topicArn: config.topicArn,
-    }),
+    alerts: new SnsAlerts({ client: sns, topicArn: config.topicArn }),
     clock,
     reminderMs: config.reminderMs,
     failuresBeforeAlert: config.failuresBeforeAlert,
@@ -74,8 +123,14 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
     evidenceRef: (sk: string) =>
       `DynamoDB table ${config.tableName}, item pk=${logKey(config.log.name)} sk=${sk}`,
   };
-  return async (event) => {
-    const report = await invoke(parseEvent(event), deps);
+  return async (event, context) => {
+    const deadline =
+      context === undefined ? undefined : clock.now() + context.getRemainingTimeInMillis() - SCAN_MARGIN_MS;
+    const check = scan
+      ? (d: CheckDeps) =>
+          checkAndFanOut(config.log.name, d, { ...scan, ...(deadline !== undefined ? { deadline } : {}) })
+      : undefined;
+    const report = await invoke(parseEvent(event), { ...deps, ...(check ? { check } : {}) });
     overrides.onReport?.(report);
     const { result, timings, alertsSent, failures } = report;
     writeLine(JSON.stringify({ log: result.log, status: result.status, alertsSent, timings, failures }));
@@ -87,7 +142,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
 let cached: MonitorHandler | undefined;
 
 /** The Lambda entry point. Configuration is read on the first invocation of each cold start. */
-export async function handler(event: unknown): Promise<CheckResult> {
+export async function handler(event: unknown, context?: InvocationContext): Promise<CheckResult> {
   cached ??= createHandler(process.env);
-  return cached(event);
+  return cached(event, context);
 }
