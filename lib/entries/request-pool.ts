@@ -2,11 +2,13 @@
  * Several entry requests in flight with a bound, and backing off when a log says "too many
  * requests" (HTTP 429, RFC 6585 §4): every request waits out the Retry-After the log sent
  * (RFC 9110 §10.2.3: delay-seconds or an HTTP-date; capped), and the bound on requests in flight
- * halves, then grows back by one with every answered request (additive increase, multiplicative
+ * halves, then grows back by one per round of answered requests (additive increase, multiplicative
  * decrease), so a scan settles at the rate the log allows instead of hammering it.
  *
  * Other transient failures (timeouts, 5xx) are retried by the bounded HttpClient itself; the
  * requests made here accept 429 as an answer so that this pool, which sees all of them, paces them.
+ * The bound grows by one after each `limit` answers in a row (one round of requests), so a log
+ * that limits again soon is not hit at full concurrency at once.
  */
 import { TlogError } from '../errors.ts';
 import type { Clock, HttpResponse } from '../http/ports.ts';
@@ -44,6 +46,8 @@ export class RequestPool {
   #limit: number;
   #inFlight = 0;
   #pausedUntil = 0;
+  /** Answers since the bound last grew. */
+  #answered = 0;
   readonly #waiting: (() => void)[] = [];
   readonly stats: RequestPoolStats = { requests: 0, tooManyRequests: 0, waitedMs: 0 };
 
@@ -82,7 +86,10 @@ export class RequestPool {
         this.#release();
       }
       if (res.status !== 429) {
-        if (this.#limit < this.#max) this.#limit++;
+        if (this.#limit < this.#max && ++this.#answered >= this.#limit) {
+          this.#limit++;
+          this.#answered = 0;
+        }
         this.#wake();
         return res;
       }
@@ -96,6 +103,7 @@ export class RequestPool {
         );
       }
       this.#limit = Math.max(1, Math.floor(this.#limit / 2));
+      this.#answered = 0;
       this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + waitMs);
       this.stats.waitedMs += waitMs;
     }
