@@ -21,9 +21,9 @@ const OPTIONS = {
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   iterations: { type: 'string' },
+  'metrics-port': { type: 'string' },
   'scan-max-entries': { type: 'string' },
   'scan-max-seconds': { type: 'string' },
-  'metrics-port': { type: 'string' },
   aws: { type: 'boolean' },
   table: { type: 'string' },
   version: { type: 'boolean' },
@@ -77,6 +77,15 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     throw usage(`--iterations must be a positive integer, got ${JSON.stringify(values.iterations)}`);
   }
   if (values['metrics-port'] !== undefined) parsePort(values['metrics-port']);
+  for (const [flag, digits] of [
+    ['scan-max-entries', 10],
+    ['scan-max-seconds', 6],
+  ] as const) {
+    const v = values[flag];
+    if (v !== undefined && !new RegExp(`^[1-9][0-9]{0,${digits - 1}}$`).test(v)) {
+      throw usage(`--${flag} must be a positive whole number, got ${JSON.stringify(v)}`);
+    }
+  }
   if (values.table !== undefined && !values.aws) throw usage('--table goes with --aws');
   if (values.aws && values.table === undefined)
     throw usage('--aws needs --table T (the StateTableName output)');

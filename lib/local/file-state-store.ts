@@ -69,6 +69,11 @@ export class FileStateStore implements StateStore {
     return new FileStateStore({ ...options, fileFor: () => path }).#withLock(path, fn);
   }
 
+  /** The state file that holds `log`'s head (other files of the log are kept beside it). */
+  stateFileOf(log: string): string {
+    return this.#fileFor(log);
+  }
+
   /** One file per log, `<dir>/<log>.json`. Log names are validated by the config to be file-safe. */
   static directory(dir: string): FileStateStore {
     return new FileStateStore({ fileFor: (log) => join(dir, `${log}.json`) });

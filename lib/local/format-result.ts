@@ -3,7 +3,6 @@
  * of the check, plus an indented line for the reason and one naming the evidence file, then the
  * identity scan's matches, skipped entries and progress.
  */
-import { preview } from '../bytes.ts';
 import { type CheckResult, exitCodeFor } from '../monitor/check-result.ts';
 import { printable } from './printable.ts';
 
@@ -34,13 +33,15 @@ export function formatResult(r: CheckResult): string {
 function scanLines(r: CheckResult): string[] {
   const lines: string[] = [];
   const at = (x: { index: string; shard?: string }) =>
-    `entry ${x.index}${x.shard ? ` (shard ${x.shard})` : ''}`;
+    `entry ${printable(x.index)}${x.shard ? ` (shard ${printable(x.shard)})` : ''}`;
   for (const m of (r.matches ?? []).slice(0, MAX_LISTED)) {
-    const values = m.values.map((v) => preview(v, 200)).join(', ');
-    lines.push(`     MATCH ${at(m)} ${m.entryType}: ${m.matcher} ${preview(m.rule, 200)} matched ${values}`);
+    const values = m.values.map(quoted).join(', ');
+    lines.push(
+      `     MATCH ${at(m)} ${printable(m.entryType)}: ${m.matcher} ${quoted(m.rule)} matched ${values}`,
+    );
   }
   for (const k of (r.skipped ?? []).slice(0, MAX_LISTED)) {
-    lines.push(`     skipped ${at(k)}: ${preview(k.reason, 200)}`);
+    lines.push(`     skipped ${at(k)}: ${quoted(k.reason)}`);
   }
   const more =
     Math.max(0, (r.matches?.length ?? 0) - MAX_LISTED) + Math.max(0, (r.skipped?.length ?? 0) - MAX_LISTED);
@@ -54,4 +55,9 @@ function scanLines(r: CheckResult): string[] {
     );
   }
   return lines;
+}
+
+/** Text from a log, escaped and quoted; cut at 200 characters (--json has it whole). */
+function quoted(s: string): string {
+  return `"${printable(s.length > 200 ? `${s.slice(0, 200)}…` : s)}"`;
 }

@@ -3,7 +3,6 @@
  * line) and where their state is kept. Moved here from cli.ts unchanged in behaviour.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseConfigFile } from '../config/config-file.ts';
 import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
@@ -13,8 +12,6 @@ import { FileStateStore } from './file-state-store.ts';
 export interface Targets {
   readonly logs: LogConfig[];
   readonly store: FileStateStore;
-  /** Each log's state file; the identity scan keeps its cursor and matches beside it. */
-  readonly stateFileFor: (log: string) => string;
   /** Where the state is, for the start line and `status`. */
   readonly stateLocation: string;
 }
@@ -56,7 +53,6 @@ export async function loadTargets(command: Command, v: Values): Promise<Targets>
     return {
       logs: [parseLogConfig(raw, 'command line')],
       store: FileStateStore.singleFile(v.state as string),
-      stateFileFor: () => v.state as string,
       stateLocation: v.state as string,
     };
   }
@@ -76,12 +72,7 @@ export async function loadTargets(command: Command, v: Values): Promise<Targets>
     }
   }
   const dir = v['state-dir'] ?? config.stateDir ?? DEFAULT_STATE_DIR;
-  return {
-    logs,
-    store: FileStateStore.directory(dir),
-    stateFileFor: (log) => join(dir, `${log}.json`),
-    stateLocation: dir,
-  };
+  return { logs, store: FileStateStore.directory(dir), stateLocation: dir };
 }
 
 function defaultName(url: string): string {

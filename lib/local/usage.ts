@@ -5,6 +5,7 @@ Usage:
   tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
   tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
   tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N] [--metrics-port P]
+  (check and watch also take --scan-max-entries N and --scan-max-seconds S)
   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR] [--json]
   tlog-monitor status --aws --table T [--config FILE] [--log NAME] [--json]
   tlog-monitor --version
@@ -29,10 +30,10 @@ Options:
   --timeout S        per-request timeout in seconds (default 10)
   --json             print one JSON object per line (a CheckResult, a log's status, or an error)
   --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
-  --scan-max-entries N   check, watch: most entries one check's identity scan reads per log
-                         (default 200000); a backlog continues at the next check
-  --scan-max-seconds S   check, watch: most seconds one check's identity scan takes per log (default 50)
   --metrics-port P   watch: serve Prometheus metrics on http://0.0.0.0:P/metrics
+  --scan-max-entries N  identity scan: most entries one check scans per log (default 200000);
+                     a backlog continues at the next check
+  --scan-max-seconds S  identity scan: most seconds one check scans per log (default 50)
   --aws              status: read the DynamoDB table of the Lambda deployment (AWS credentials
                      and region from the usual AWS settings)
   --table T          status --aws: the table name (the stack's StateTableName output)

@@ -30,9 +30,9 @@ export interface ScannedRange {
 
 /**
  * `cursor` is the proven compact range of [0, start); without it the range before `start` is
- * fetched from the log and proven together with the entries. Throws TlogError 'scan/not-in-tree'
- * (with evidence) when the entries are not in the signed tree, http/* or response/* when the log
- * cannot be read.
+ * fetched from the log and proven together with the entries. A fold that does not prove is
+ * fetched again once before the verdict. Throws TlogError 'scan/not-in-tree' (with evidence)
+ * when the entries are not in the signed tree, http/* or response/* when the log cannot be read.
  */
 export async function scanRange(
   deps: RangeScanDeps,
@@ -41,26 +41,14 @@ export async function scanRange(
   end: bigint,
   cursor?: CompactRange,
 ): Promise<ScannedRange> {
-  const prefix: Prefix = cursor
-    ? { range: cursor, proven: true }
-    : {
-        range: CompactRange.fromNodes(
-          0n,
-          start,
-          start === 0n ? [] : await deps.source.fetchRangeBefore(target, start),
-        ),
-        proven: false,
-      };
-  const entries = await fetchEntryRange(deps.source, target, start, end);
-  const part = CompactRange.empty(start);
-  const leafHashes: Uint8Array[] = new Array(entries.length);
-  entries.forEach((e, i) => {
-    const h = deps.hashLeaf(e.leaf);
-    leafHashes[i] = h;
-    part.append(h);
-  });
-  const range = prefix.range.merge(part);
-  const verdict = await provePrefix(deps.client, target.head, range);
+  let attempt = await foldRange(deps, target, start, end, cursor);
+  let verdict = await provePrefix(deps.client, target.head, attempt.range);
+  if (!verdict.proven) {
+    // Ask once more before judging, as a failing proof is fetched again: a lie must be repeated.
+    attempt = await foldRange(deps, target, start, end, cursor);
+    verdict = await provePrefix(deps.client, target.head, attempt.range);
+  }
+  const { prefix, entries, leafHashes, part, range } = attempt;
   if (!verdict.proven) {
     throw await notInTreeError(deps.client, target, prefix, entries, leafHashes, verdict);
   }
@@ -79,6 +67,45 @@ export async function scanRange(
     result: { start, end, nodes: part.nodes(), matches, skipped, ...(shard !== undefined ? { shard } : {}) },
     range,
   };
+}
+
+interface Folded {
+  readonly prefix: Prefix;
+  readonly entries: readonly ReceivedEntry[];
+  readonly leafHashes: readonly Uint8Array[];
+  /** The compact range of [start, end). */
+  readonly part: CompactRange;
+  /** The compact range of [0, end). */
+  readonly range: CompactRange;
+}
+
+/** Fetches the entries (and without a cursor the range before them), hashes and folds them. */
+async function foldRange(
+  deps: RangeScanDeps,
+  target: ScanTarget,
+  start: bigint,
+  end: bigint,
+  cursor: CompactRange | undefined,
+): Promise<Folded> {
+  const prefix: Prefix = cursor
+    ? { range: cursor, proven: true }
+    : {
+        range: CompactRange.fromNodes(
+          0n,
+          start,
+          start === 0n ? [] : await deps.source.fetchRangeBefore(target, start),
+        ),
+        proven: false,
+      };
+  const entries = await fetchEntryRange(deps.source, target, start, end);
+  const part = CompactRange.empty(start);
+  const leafHashes: Uint8Array[] = new Array(entries.length);
+  entries.forEach((e, i) => {
+    const h = deps.hashLeaf(e.leaf);
+    leafHashes[i] = h;
+    part.append(h);
+  });
+  return { prefix, entries, leafHashes, part, range: prefix.range.merge(part) };
 }
 
 /** The matcher throws nothing by contract; should it ever, the entry is skipped with the reason, and the scan goes on. */

@@ -28,10 +28,13 @@ describe('formatResult with an identity scan', () => {
       skipped: [{ index: '23', reason: 'bad base64 "\u0007"' }],
       scan: { next: '30', size: '40', scanned: '10', complete: false },
     });
-    assert.match(text, /MATCH entry 17 \(shard 42\) hashedrekord: certIdentities "alice@example\\\\.com"/);
+    assert.ok(
+      text.includes('MATCH entry 17 (shard 42) hashedrekord: certIdentities "alice@example\\.com"'),
+      text,
+    );
     for (const bad of ['\u001b', '\u202e', '\u0007'])
       assert.ok(!text.includes(bad), `${JSON.stringify(bad)} shown raw`);
-    assert.match(text, /matched "alice@example\.com\?\[2J\?"/);
+    assert.ok(text.includes('matched "alice@example.com\\u001b[2J\\u202e"'), text);
     assert.match(text, /skipped entry 23: /);
     assert.match(text, /identity scan at entry 30 of 40 \(10 scanned this run; continues next check\)/);
   });

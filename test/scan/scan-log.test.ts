@@ -234,4 +234,23 @@ describe('scanLog', () => {
     assert.equal(idle.scanned, 0n);
     assert.deepEqual(s.calls, before);
   });
+
+  it('entries or a range served wrong once are fetched again before the verdict: no false alarm', async () => {
+    const s = scanSetup(10);
+    await s.scan();
+    s.tree().grow(20);
+    s.source.forge(15n, 'A/0/15 damaged once', 'A');
+    s.source.forgedAnswers = 1;
+    const r = await s.scan();
+    assert.deepEqual(indices(r.matches), [17, 27]);
+    assert.equal(cursorOf(s), 30n);
+
+    const t = scanSetup(30, { startIndex: 12n });
+    const honest = t.source.fetchRangeBefore.bind(t.source);
+    let calls = 0;
+    t.source.fetchRangeBefore = async (target, index) =>
+      calls++ === 0 ? (await honest(target, index)).map(() => new Uint8Array(32)) : honest(target, index);
+    const fromMid = await t.scan();
+    assert.deepEqual(indices(fromMid.matches), [17, 27]);
+  });
 });

@@ -35,6 +35,9 @@ export class FakeEntrySource implements EntrySource {
     this.format = options.format ?? 'rekor-v1';
   }
 
+  /** Answers for this many fetches of the forged entries, then honestly again (default: until cleared). */
+  forgedAnswers = Number.POSITIVE_INFINITY;
+
   forge(index: bigint, data: string, shard = ''): void {
     this.forged.set(`${shard}/${index}`, new TextEncoder().encode(data));
   }
@@ -45,9 +48,13 @@ export class FakeEntrySource implements EntrySource {
     const tree = this.#trees(shard);
     const stop = end < start + this.#pageSize ? end : start + this.#pageSize;
     const out: ReceivedEntry[] = [];
+    let forgedServed = false;
     for (let i = start; i < stop; i++) {
-      out.push({ index: i, leaf: this.forged.get(`${shard}/${i}`) ?? tree.leafData(i) });
+      const forged = this.forgedAnswers > 0 ? this.forged.get(`${shard}/${i}`) : undefined;
+      forgedServed ||= forged !== undefined;
+      out.push({ index: i, leaf: forged ?? tree.leafData(i) });
     }
+    if (forgedServed) this.forgedAnswers--;
     return out;
   }
 

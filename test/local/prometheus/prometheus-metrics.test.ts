@@ -88,9 +88,9 @@ describe('PrometheusMetrics', () => {
       matches: ['1', '2'].map((index) => ({
         index,
         matcher: 'subjects' as const,
-        rule: 'alice@example\\.com',
-        values: ['alice@example.com'],
-        entryType: 'hashedrekord',
+        rule: 'a',
+        values: ['a'],
+        entryType: 'x509_entry',
       })),
     };
     await m.publish(withMatches, {});
