@@ -28,6 +28,11 @@ const WIDTH = 8;
 const HEIGHT = 6;
 /** CloudWatch's alarm status widget shows at most 100 alarms; more go into further widgets. */
 const ALARMS_PER_WIDGET = 100;
+/**
+ * CloudWatch allows 500 widgets per dashboard: with more logs than this, no per-log rows (3
+ * widgets each), only the overview, whose graphs find every log's series by search.
+ */
+export const MAX_LOG_ROWS = 150;
 
 export interface OverviewProps {
   readonly namespace: string;

@@ -45,7 +45,7 @@ import { ConfigIssues } from '../lib/config/issues.ts';
 import type { LogConfig } from '../lib/config/log-config.ts';
 import { TlogError } from '../lib/errors.ts';
 import { buildHandlerBundle, SCAN_WORKER_ENTRY } from './bundle.ts';
-import { addLogRow, addOverview } from './dashboard-row.ts';
+import { addLogRow, addOverview, MAX_LOG_ROWS } from './dashboard-row.ts';
 import { scheduleMinutes, validateForDeployment } from './deploy-config.ts';
 import { groupScopes, limitResources } from './log-groups.ts';
 import { LogMonitor, logAlarmNames, METRIC } from './log-monitor.ts';
@@ -357,7 +357,9 @@ export class TransparencyLogMonitor extends Construct {
       alarms: alarmArns.map((arn, i) => Alarm.fromAlarmArn(this, `DashboardAlarm${i}`, arn)),
       deadLetterQueue: this.deadLetterQueue,
     });
-    for (const m of this.monitors) {
+    // A dashboard holds at most 500 widgets: rows per log (3 widgets each) only up to
+    // MAX_LOG_ROWS logs; the overview's graphs show every log whatever their number.
+    for (const m of this.monitors.length <= MAX_LOG_ROWS ? this.monitors : []) {
       addLogRow(
         this.dashboard,
         m.log,
