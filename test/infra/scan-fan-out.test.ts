@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type Cfn, synthTestApp } from './synth.ts';
@@ -123,4 +125,40 @@ describe('identity scan fan-out', () => {
     const r = spawnSync('cfn-lint', ['--', path], { encoding: 'utf8' });
     assert.equal((r.status ?? 2) & 3, 0, `${r.stdout}${r.stderr}`);
   });
+});
+
+test('100 logs with identities still fit: nested stacks within 500 resources, each monitor given the queue, cdk-nag clean', () => {
+  const many = synthTestApp(
+    { frozenLogs: '' },
+    {
+      logs: Array.from({ length: 100 }, (_, i) => ({
+        preset: 'sigstore-rekor',
+        name: `rekor-${i + 1}`,
+        interval: '1m',
+        identities: { certIdentities: [{ certSubject: 'alice@example\\.com' }] },
+      })),
+    },
+  );
+  const assembly = many.app.synth();
+  const artifact = assembly.getStackArtifact(many.stack.artifactId);
+  const nested = readdirSync(assembly.directory).filter((f) => f.endsWith('.nested.template.json'));
+  assert.equal(nested.length, 3);
+  let withQueue = 0;
+  for (const path of [artifact.templateFullPath, ...nested.map((f) => join(assembly.directory, f))]) {
+    const t = JSON.parse(readFileSync(path, 'utf8')) as Cfn;
+    assert.ok(
+      Object.keys(t.Resources).length <= 500,
+      `${path}: ${Object.keys(t.Resources).length} resources`,
+    );
+    for (const r of Object.values(t.Resources as Cfn)) {
+      if (r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.SCAN_QUEUE_URL)
+        withQueue++;
+    }
+  }
+  assert.equal(withQueue, 100);
+  const report = new AwsSolutionsChecks(many.app).validateScope(many.app);
+  assert.deepEqual(
+    report.violations.map((v) => `${v.ruleName}: ${v.description}`),
+    [],
+  );
 });
