@@ -21,6 +21,8 @@ export function statusForError(e: unknown): CheckStatus {
     case 'state/conflict':
     case 'state/io':
     case 'config/invalid':
+    // The monitor's own outputs (e.g. the identity scan's work queue): not the log's fault.
+    case 'sink/unavailable':
     case 'key/malformed':
     case 'key/unsupported':
       return 'monitor-error';

@@ -9,7 +9,9 @@
  *      once, the cursor at the verified size;
  *  (c) a forged entry in a range: the worker refuses it (inconsistent, alert, evidence), nothing
  *      from it is stored, the cursor stops before it, and once the log is honest the retried item
- *      completes the scan; a RANGE# result that does not prove is refused by the commit.
+ *      completes the scan; a RANGE# result that does not prove is refused by the commit;
+ *  (d) ranges the queue does not take fail the invocation (the monitor's own error, so Lambda
+ *      retries), the enqueued mark is given back, and the next check enqueues them.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -280,6 +282,50 @@ describe('identity monitoring on AWS (moto)', { timeout: 240_000 }, () => {
     assert.deepEqual(sent, range(0, 65), 'each match sent once, over the checks that committed it');
     assert.equal((await d.monitor(SCHEDULED_EVENT)).matches?.length, 0);
     assert.equal((await notices()).matches.length, 0);
+  });
+
+  it("(d) ranges the queue did not take: the invocation fails as the monitor's own error, the claim is given back, the next check enqueues them", async () => {
+    const d = await deploy('ct-d', 5, true);
+    assert.equal((await d.monitor(SCHEDULED_EVENT)).status, 'initialized');
+    d.log.append(16);
+    const broken = createHandler(
+      {
+        LOG_CONFIG: JSON.stringify({
+          name: 'ct-d',
+          type: 'ct',
+          url: d.log.url,
+          publicKey: d.log.publicKeyPem,
+          timeoutMs: 5_000,
+          identities: { subjects: [CT_MATCH], startIndex: '0' },
+        }),
+        TABLE_NAME: stack.tableName,
+        TOPIC_ARN: stack.topicArn,
+        METRICS_NAMESPACE: NAMESPACE,
+        SCAN_QUEUE_URL: scanQueueUrl.replace(/[^/]+$/, 'no-such-queue'),
+        SCAN_RANGE_ENTRIES: '8',
+      },
+      { dynamo: clients.dynamo, sns: clients.sns, sqs: clients.sqs, log: () => {} },
+    );
+    await assert.rejects(
+      broken(SCHEDULED_EVENT),
+      (e: Error & { details?: { result?: { status?: string } } }) => {
+        assert.equal(e.details?.result?.status, 'monitor-error', e.message);
+        assert.match(e.message, /SQS: cannot enqueue scan ranges/);
+        return true;
+      },
+    );
+    const mark = await clients.dynamo.send(
+      new GetItemCommand({
+        TableName: stack.tableName,
+        Key: { pk: { S: logKey('ct-d') }, sk: { S: 'FANOUT' } },
+        ConsistentRead: true,
+      }),
+    );
+    assert.equal(mark.Item?.enqueuedTo?.S, '5', 'the claim is given back');
+    await receiveAll(); // ranges of other tests: none expected, but keep the queue clean
+    assert.equal((await d.monitor(SCHEDULED_EVENT)).status, 'unchanged');
+    const queued = (await receiveAll()).map(startOf).sort((a, b) => (a < b ? -1 : 1));
+    assert.deepEqual(queued, [5n, 13n]);
   });
 
   it('(c) a forged entry in a range is refused with evidence and an alert, nothing from it is stored; the honest retry completes', async () => {
