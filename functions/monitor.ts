@@ -12,6 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoEnqueuedMarks } from '../lib/aws/dynamodb-enqueued-marks.ts';
+import { DynamoRangeRefusals } from '../lib/aws/dynamodb-range-refusals.ts';
 import { DynamoScanStore } from '../lib/aws/dynamodb-scan-store.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
 import { EmfMetrics } from '../lib/aws/emf-metrics.ts';
@@ -98,6 +99,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
                     queueUrl: config.scanQueueUrl,
                   }),
                   marks: new DynamoEnqueuedMarks({ client: dynamo, tableName: config.tableName }),
+                  refusals: new DynamoRangeRefusals({ client: dynamo, tableName: config.tableName }),
                   logConfig: config.logJson,
                   rangeEntries: config.scanRangeEntries,
                   maxRanges: MAX_RANGES_PER_CHECK,

@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoRangeRefusals } from '../lib/aws/dynamodb-range-refusals.ts';
 import { DynamoScanStore } from '../lib/aws/dynamodb-scan-store.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
 import { EmfMetrics } from '../lib/aws/emf-metrics.ts';
@@ -43,6 +44,7 @@ export function createWorkerHandler(
     fetch: overrides.fetch ?? ((url: string, init?: RequestInit) => globalThis.fetch(url, init)),
     clock,
     scanStore: new DynamoScanStore({ client: dynamo, tableName }),
+    refusals: new DynamoRangeRefusals({ client: dynamo, tableName }),
     hashLeaf: nativeLeafHasher,
     evidenceStore: new DynamoStore({ client: dynamo, tableName }),
     alerts: new SnsAlerts({

@@ -7,8 +7,11 @@
  *
  * A range whose entries are not in the signed tree is misbehaviour: its evidence is stored, the
  * `inconsistent` alert goes out through the monitor's alert path (de-duplicated ALERT# state),
- * nothing of the range is stored, and the item fails, so SQS retries it and finally moves it to
- * the dead-letter queue (the "stuck range" alarm); the cursor never passes it. Any other failure
+ * nothing of the range is stored but the refusal (REFUSED#, so that every check of the monitor
+ * function reports `inconsistent` while its cursor waits there, and no false "resolved" goes out),
+ * and the item fails, so SQS retries it and finally moves it to the dead-letter queue (the "stuck
+ * range" alarm); the cursor never passes it. A later attempt that proves the range clears the
+ * refusal. Any other failure
  * (log unreachable, table unavailable) fails the item too, for SQS to retry.
  */
 
@@ -27,6 +30,7 @@ import type { MetricsSink } from '../monitor/metrics.ts';
 import { scanRangeAhead } from '../scan/fan-out.ts';
 import type { LeafHasher } from '../scan/leaf-hasher.ts';
 import type { ScanStore } from '../scan/scan-store.ts';
+import type { RangeRefusals } from '../scan-fanout/ports.ts';
 import { decodeRangeWork } from '../scan-fanout/range-work.ts';
 import { type EvidenceStore, invoke, throwIfFailed } from './invocation.ts';
 
@@ -44,6 +48,7 @@ export interface ScanWorkerDeps {
   readonly fetch: FetchPort;
   readonly clock: Clock;
   readonly scanStore: ScanStore;
+  readonly refusals: RangeRefusals;
   readonly hashLeaf: LeafHasher;
   /** The monitor's alert path, for a range that is not in the tree. */
   readonly evidenceStore: EvidenceStore;
@@ -111,9 +116,20 @@ async function scanWorkItem(
       { head, ...(work.indexOffset !== undefined ? { indexOffset: work.indexOffset } : {}) },
       { start: work.start, end: work.end },
     );
+    // Proven: a refusal of this range by an earlier attempt (the log lied then) no longer holds.
+    await deps.refusals.clear(log.name, work.start);
     return { log: log.name, range, result: `stored (${result.matches.length} matches)` };
   } catch (e) {
-    if (isTlogError(e, 'scan/not-in-tree')) await alertNotInTree(log.name, client, head, e, deps);
+    if (isTlogError(e, 'scan/not-in-tree')) {
+      const evidenceRef = await alertNotInTree(log.name, client, head, e, deps);
+      await deps.refusals.put(log.name, {
+        start: work.start,
+        end: work.end,
+        message: e.message,
+        evidence: e.details?.evidence as Evidence,
+        evidenceRef,
+      });
+    }
     throw e;
   }
 }
@@ -125,7 +141,7 @@ async function alertNotInTree(
   head: VerifiedHead,
   e: TlogError,
   deps: ScanWorkerDeps,
-): Promise<void> {
+): Promise<string> {
   const result: CheckResult = {
     log,
     status: 'inconsistent',
@@ -142,6 +158,9 @@ async function alertNotInTree(
     matches: [],
     skipped: [],
   };
+  // Stored first (a failure fails the item, and the retry stores it), so the alert can say where.
+  const evidenceRef = deps.evidenceRef(log, await deps.evidenceStore.putEvidence(log, result));
+  const withRef: CheckResult = { ...result, evidenceRef };
   const report = await invoke(
     { kind: 'scheduled' },
     {
@@ -153,11 +172,9 @@ async function alertNotInTree(
       clock: deps.clock,
       reminderMs: deps.reminderMs,
       evidenceRef: (key) => deps.evidenceRef(log, key),
-      check: async (d) => {
-        await d.store.recordEvidence(log, result);
-        return result;
-      },
+      check: async () => withRef,
     },
   );
   throwIfFailed(report, log);
+  return evidenceRef;
 }

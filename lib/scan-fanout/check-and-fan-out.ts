@@ -23,11 +23,12 @@ import { commitRangeResults, splitBacklog } from '../scan/fan-out.ts';
 import { portableLeafHasher } from '../scan/leaf-hasher.ts';
 import { scanLog } from '../scan/scan-log.ts';
 import { targetResolver } from '../scan/scan-target.ts';
-import type { EnqueuedMarks, RangeQueue } from './ports.ts';
+import type { EnqueuedMarks, RangeQueue, RangeRefusals, RefusedRange } from './ports.ts';
 
 export interface FanOutWiring {
   readonly queue: RangeQueue;
   readonly marks: EnqueuedMarks;
+  readonly refusals: RangeRefusals;
   /** The log's config entry as the function received it: what a worker builds its reader from. */
   readonly logConfig: unknown;
   /** Entries per range, and the most one invocation scans itself: a larger backlog fans out. */
@@ -58,6 +59,7 @@ export async function checkAndFanOut(
       throw new TlogError('state/conflict', `no verified head stored for "${logName}" after its check`);
     const step = await scanStep(logName, state.verified, deps, scan);
     result = { ...result, skipped: step.skipped, scan: step.summary };
+    if (step.refused) result = stillRefused(result, step.refused);
   } catch (e) {
     result = await scanFailed(logName, deps, result, e);
   }
@@ -68,6 +70,20 @@ export async function checkAndFanOut(
 interface Step {
   readonly skipped: readonly SkippedEntry[];
   readonly summary: ScanSummary;
+  /** The range at the cursor, refused by a worker and not proven since. */
+  readonly refused?: RefusedRange;
+}
+
+/** The worker's verdict, reported by every check until the range is proven; its evidence is stored once, by the worker. */
+function stillRefused(result: CheckResult, refused: RefusedRange): CheckResult {
+  return {
+    ...result,
+    status: 'inconsistent',
+    errorCode: 'scan/not-in-tree',
+    message: `${refused.message} (found by the scan worker; the scan waits at entry ${refused.start} until the range is proven)`,
+    evidence: refused.evidence,
+    ...(refused.evidenceRef !== undefined ? { evidenceRef: refused.evidenceRef } : {}),
+  };
 }
 
 async function scanStep(
@@ -94,6 +110,7 @@ async function scanStep(
       entries: next - stored.cursor.next,
     });
   }
+  const refused = enqueuedTo > next ? await fanOut.refusals.load(log, next) : undefined;
   const ranges = splitBacklog(enqueuedTo, head.size, fanOut.rangeEntries).slice(0, fanOut.maxRanges);
   const last = ranges[ranges.length - 1];
   if (last !== undefined) {
@@ -120,6 +137,7 @@ async function scanStep(
   }
   return {
     skipped: committed.skipped,
+    ...(refused !== undefined ? { refused } : {}),
     summary: {
       next: String(next),
       size: String(head.size),

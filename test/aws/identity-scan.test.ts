@@ -353,6 +353,17 @@ describe('identity monitoring on AWS (moto)', { timeout: 240_000 }, () => {
 
     const stuck = await d.monitor(SCHEDULED_EVENT);
     assert.equal(stuck.scan?.next, '13', 'the cursor stops before the refused range');
+    // Every check while the cursor waits there says so: the alert stays open, no "resolved".
+    assert.equal(stuck.status, 'inconsistent', stuck.message);
+    assert.match(stuck.message ?? '', /found by the scan worker/);
+    assert.ok(stuck.evidence);
+    assert.match(stuck.evidenceRef ?? '', /EVIDENCE#/);
+    assert.equal((await items('ct-c', 'EVIDENCE#')).length, 1, 'the evidence is not stored again');
+    assert.deepEqual(
+      (await notices()).other.map((m) => m.MessageAttributes?.status?.Value),
+      [],
+      'no resolved notice while the range is refused',
+    );
     const matched = (await items('ct-c', 'MATCH#')).map((i) => i.index?.S);
     assert.deepEqual(matched, range(0, 13), 'no match from the refused range, nor past it');
     assert.equal((await items('ct-c', 'RANGE#')).length, 1, 'the range after it waits');
@@ -361,7 +372,15 @@ describe('identity monitoring on AWS (moto)', { timeout: 240_000 }, () => {
     d.log.reset();
     assert.deepEqual(await work([bad]), []);
     const resumed = await d.monitor(SCHEDULED_EVENT);
+    assert.equal(resumed.status, 'unchanged', resumed.message);
     assert.equal(resumed.scan?.next, '29');
+    assert.deepEqual(
+      (await notices()).other.map(
+        (m) => `${m.MessageAttributes?.status?.Value} ${m.MessageAttributes?.alert?.Value}`,
+      ),
+      ['inconsistent resolved'],
+      'resolved once the range is proven',
+    );
     assert.deepEqual(
       (await items('ct-c', 'MATCH#')).map((i) => i.index?.S),
       range(0, 29),
