@@ -57,10 +57,10 @@ for (const make of [
   () => merkleBenchmarks(),
   () => signatureBenchmarks(quick ? 1 : 5),
   () => sigstoreBenchmarks(),
+  () => scanBenchmarks(quick),
   () => identityBenchmarks(),
   () => entryHashingBenchmarks(),
   () => entryLoopbackBenchmarks(quick),
-  () => scanBenchmarks(quick),
 ]) {
   const made = await make();
   for (const section of Array.isArray(made) ? made : [made]) {

@@ -2,12 +2,16 @@
  * The monitor Lambda (DESIGN.md, "Lambda contract"): one function per monitored log. A thin
  * composition root: it reads the environment once per cold start, wires the AWS adapters
  * (DynamoDB state, embedded-metric-format metrics in the log, SNS alerts) and the log client into
- * the core, and runs one invocation. A log with `identities` is scanned after its check (DynamoDB
- * scan store, SNS match notices, and with SCAN_QUEUE_URL the SQS fan-out), within the time the
- * invocation has left (context.getRemainingTimeInMillis) minus a margin. AWS endpoints and credentials come from the SDK's standard settings
- * (AWS_REGION, AWS_ENDPOINT_URL, ...). It returns the CheckResult, and throws (so Lambda
- * retries) when state, metrics or alerts failed; see lib/aws/invocation.ts.
+ * the core, and runs one invocation. AWS endpoints and credentials come from the SDK's standard
+ * settings (AWS_REGION, AWS_ENDPOINT_URL, ...). Each invocation's check has a deadline below the
+ * Lambda context's remaining time (checkDeadline). A log with `identities` is scanned after its
+ * check (DynamoDB scan store, SNS match notices, and with SCAN_QUEUE_URL the SQS fan-out); the
+ * scan stops between chunks before that deadline, keeping time for the chunk in progress. It
+ * returns the CheckResult, and throws (so Lambda retries) when state, metrics or alerts failed;
+ * see lib/aws/invocation.ts.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -17,13 +21,21 @@ import { DynamoScanStore } from '../lib/aws/dynamodb-scan-store.ts';
 import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
 import { EmfMetrics } from '../lib/aws/emf-metrics.ts';
 import { parseEvent } from '../lib/aws/events.ts';
-import { type InvocationReport, invoke, throwIfFailed } from '../lib/aws/invocation.ts';
+import {
+  checkDeadline,
+  type InvocationReport,
+  invoke,
+  type LambdaContext,
+  throwIfFailed,
+} from '../lib/aws/invocation.ts';
 import { type Env, readRuntimeConfig } from '../lib/aws/runtime-config.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
 import { SnsMatchNotices } from '../lib/aws/sns-match-notices.ts';
 import { SqsRangeQueue } from '../lib/aws/sqs-range-queue.ts';
 import { createEntrySource } from '../lib/entries/create-entry-source.ts';
 import { createHttpClient } from '../lib/http/bounded-client.ts';
+import { caBundleFetch } from '../lib/http/ca-bundle-fetch.ts';
+import { withDeadline } from '../lib/http/deadline.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
 import { createEntryMatcher } from '../lib/identity/entry-matcher.ts';
 import { nativeLeafHasher } from '../lib/local/native-leaf-hasher.ts';
@@ -31,6 +43,7 @@ import { createLogClient } from '../lib/logs/create-client.ts';
 import type { CheckDeps } from '../lib/monitor/check.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
 import { checkAndFanOut, type FanOutScanWiring } from '../lib/scan-fanout/check-and-fan-out.ts';
+import { followKeysThroughTuf } from '../lib/trust/follow-keys.ts';
 
 export interface HandlerOverrides {
   readonly dynamo?: DynamoDBClient;
@@ -38,6 +51,8 @@ export interface HandlerOverrides {
   readonly sqs?: SQSClient;
   readonly fetch?: FetchPort;
   readonly clock?: Clock;
+  /** Where TUF metadata is cached. Default: /tmp/tlog-monitor-tuf/<log> (refetched on a cold start). */
+  readonly tufCacheDir?: string;
   /** Receives every invocation's report (timings, alerts sent, failures), e.g. for benchmarks. */
   readonly onReport?: (report: InvocationReport) => void;
   /**
@@ -49,18 +64,16 @@ export interface HandlerOverrides {
   readonly log?: (line: string) => void;
 }
 
-/** The part of the Lambda context the handler reads. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
-}
+export type MonitorHandler = (event: unknown, context?: LambdaContext) => Promise<CheckResult>;
 
-export type MonitorHandler = (event: unknown, context?: InvocationContext) => Promise<CheckResult>;
+/** Remaining time assumed when no Lambda context is given (local invokes): the default timeout. */
+const REMAINING_WITHOUT_CONTEXT_MS = 60_000;
 
 /**
- * Time kept back from the identity scan for what follows it: the chunk in progress when the
- * deadline passes (the scan stops between chunks), match delivery, metrics and alerts.
+ * Time kept back before the check's deadline for the identity scan's chunk in progress (the scan
+ * stops between chunks; a request still running at the deadline would be cut and fail the scan).
  */
-export const SCAN_MARGIN_MS = 20_000;
+export const SCAN_CHUNK_MARGIN_MS = 15_000;
 /** Most ranges one check enqueues; the next check enqueues the rest. */
 export const MAX_RANGES_PER_CHECK = 100;
 
@@ -73,19 +86,23 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
   const clock = overrides.clock ?? systemClock;
   const writeLine = overrides.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const http = createHttpClient({
-    fetch: overrides.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+    // A log behind a private CA: its tlsCaBundle is added to the trusted roots (LOG_CONFIG).
+    fetch:
+      overrides.fetch ??
+      (config.log.tlsCaBundle === undefined
+        ? (url, init) => globalThis.fetch(url, init)
+        : caBundleFetch(config.log.tlsCaBundle)),
     clock,
     ...(config.log.timeoutMs !== undefined ? { timeoutMs: config.log.timeoutMs } : {}),
   });
   const dynamo = overrides.dynamo ?? new DynamoDBClient(SDK_SETTINGS);
   const sns = overrides.sns ?? new SNSClient(SDK_SETTINGS);
-  const client = createLogClient(config.log, http);
   const identities = config.log.identities;
-  const scan: Omit<FanOutScanWiring, 'deadline'> | undefined =
+  // The entry source is made per invocation, on the deadline-bounded HTTP client.
+  const scan: Omit<FanOutScanWiring, 'deadline' | 'source'> | undefined =
     identities === undefined
       ? undefined
       : {
-          source: createEntrySource(config.log, http, clock),
           matcher: createEntryMatcher(identities),
           options: identities.startIndex !== undefined ? { startIndex: identities.startIndex } : {},
           store: new DynamoScanStore({ client: dynamo, tableName: config.tableName }),
@@ -109,7 +126,6 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
         };
   const deps = {
     logName: config.log.name,
-    client,
     store: new DynamoStore({ client: dynamo, tableName: config.tableName }),
     metrics: new EmfMetrics({
       namespace: config.metricsNamespace,
@@ -126,13 +142,33 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
       `DynamoDB table ${config.tableName}, item pk=${logKey(config.log.name)} sk=${sk}`,
   };
   return async (event, context) => {
-    const deadline =
-      context === undefined ? undefined : clock.now() + context.getRemainingTimeInMillis() - SCAN_MARGIN_MS;
+    // A log client per invocation, whose every request ends by the check's deadline.
+    const now = clock.now();
+    const at = checkDeadline(now, context?.getRemainingTimeInMillis() ?? REMAINING_WITHOUT_CONTEXT_MS);
+    const bounded = withDeadline(http, at, `the check's deadline (${at - now} ms)`);
+    // Keys followed through TUF are refreshed before each check (metadata cached in /tmp).
+    const client =
+      config.log.tufKeys === undefined
+        ? createLogClient(config.log, bounded)
+        : async () =>
+            createLogClient(
+              await followKeysThroughTuf(config.log, {
+                http: bounded,
+                cacheDir: overrides.tufCacheDir ?? join(tmpdir(), 'tlog-monitor-tuf', config.log.name),
+                nowMs: clock.now(),
+              }),
+              bounded,
+            );
+    const deadline = at - Math.min(SCAN_CHUNK_MARGIN_MS, Math.floor((at - now) / 2));
     const check = scan
       ? (d: CheckDeps) =>
-          checkAndFanOut(config.log.name, d, { ...scan, ...(deadline !== undefined ? { deadline } : {}) })
+          checkAndFanOut(config.log.name, d, {
+            ...scan,
+            source: createEntrySource(config.log, bounded, clock),
+            deadline,
+          })
       : undefined;
-    const report = await invoke(parseEvent(event), { ...deps, ...(check ? { check } : {}) });
+    const report = await invoke(parseEvent(event), { ...deps, client, ...(check ? { check } : {}) });
     overrides.onReport?.(report);
     const { result, timings, alertsSent, failures } = report;
     writeLine(JSON.stringify({ log: result.log, status: result.status, alertsSent, timings, failures }));
@@ -144,7 +180,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
 let cached: MonitorHandler | undefined;
 
 /** The Lambda entry point. Configuration is read on the first invocation of each cold start. */
-export async function handler(event: unknown, context?: InvocationContext): Promise<CheckResult> {
+export async function handler(event: unknown, context?: LambdaContext): Promise<CheckResult> {
   cached ??= createHandler(process.env);
   return cached(event, context);
 }

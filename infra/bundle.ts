@@ -18,6 +18,8 @@ export const MONITOR_ENTRY = fileURLToPath(new URL('../functions/monitor.ts', im
 /** The identity scan's shared worker (fan-out), bundled the same way into its own asset. */
 export const SCAN_WORKER_ENTRY = fileURLToPath(new URL('../functions/scan-worker.ts', import.meta.url));
 
+const MAKE_FETCH_HAPPEN_STUB = fileURLToPath(new URL('./bundle-stubs/make-fetch-happen.ts', import.meta.url));
+
 /** The file name of the bundle inside its directory; the Lambda handler is `index.handler`. */
 export const BUNDLE_FILE = 'index.mjs';
 export const BUNDLE_HANDLER = 'index.handler';
@@ -56,6 +58,8 @@ export function buildHandlerBundle(options: BundleOptions = {}): HandlerBundle {
     // Nothing is external: the function runs exactly the SDK versions the lock file pins, not
     // whichever SDK the Lambda runtime happens to ship.
     external: [],
+    // tuf-js's unused default fetcher (see bundle-stubs/make-fetch-happen.ts).
+    alias: { 'make-fetch-happen': MAKE_FETCH_HAPPEN_STUB },
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     // The bundled packages' licence notices (Apache-2.0 AWS SDK, MIT noble) go to index.mjs.LEGAL.txt

@@ -18,6 +18,7 @@ import {
 import { ConfigIssues } from '../lib/config/issues.ts';
 import { type LogConfig, logConfigToJson } from '../lib/config/log-config.ts';
 import { TlogError } from '../lib/errors.ts';
+import { expandTrustForSynth } from './trusted-logs.ts';
 
 /** The config file the CLI and the app read when none is named. */
 export const DEFAULT_CONFIG_FILE = 'tlog-monitor.config.json';
@@ -65,7 +66,7 @@ export function loadDeployConfig(path: string): MonitorConfig {
         `or ${CONFIG_ENV_VAR}=FILE`,
     );
   }
-  const config = parseConfigFile(text, path);
+  const config = expandTrustForSynth(parseConfigFile(text, path), path, Date.now());
   checkDeployable(config.logs, path);
   return config;
 }
@@ -101,7 +102,7 @@ export function checkDeployable(logs: readonly LogConfig[], source: string): voi
       issues.add(
         at,
         `the entry is ${size} bytes as JSON, over the ${MAX_LOG_CONFIG_BYTES} bytes that fit in the function's ` +
-          'environment (Lambda allows 4 KB in all); list fewer witnesses',
+          'environment (Lambda allows 4 KB in all); list fewer witnesses, or shorten tlsCaBundle or the TUF root.json',
       );
     }
   });

@@ -13,6 +13,7 @@ import {
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
@@ -77,6 +78,8 @@ export interface LogMonitorProps {
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
   readonly missedChecks: number;
+  /** The VPC, subnets and security groups the function runs in (logs on a private network). */
+  readonly network?: FunctionNetwork;
   /** Undefined: no growth alarm (a frozen log). */
   readonly notGrowingAfter: Duration | undefined;
   readonly alarmAction: IAlarmAction;
@@ -114,8 +117,26 @@ export class LogMonitor extends Construct {
     })) {
       role.addToPrincipalPolicy(statement);
     }
+    if (props.network !== undefined) {
+      // What AWSLambdaVPCAccessExecutionRole grants, inline: Lambda manages the function's network
+      // interfaces in the VPC with the function's role. These actions take no resource scope.
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
 
     this.function = new LambdaFunction(this, 'Function', {
+      ...(props.network === undefined ? {} : networkProps(props.network)),
       description: `tlog-monitor: proves ${log.type} log ${log.name} stays append-only`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -287,6 +308,27 @@ export class LogMonitor extends Construct {
     }
     return alarms;
   }
+}
+
+/** Where a monitor function runs when its logs are inside a VPC or reached over a VPN / Direct Connect. */
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  /** Default: the VPC's private subnets (CDK's default selection). */
+  readonly vpcSubnets?: SubnetSelection;
+  /** Default: one security group per function, outbound open, created by CDK. */
+  readonly securityGroups?: readonly ISecurityGroup[];
+}
+
+function networkProps(n: FunctionNetwork): {
+  vpc: IVpc;
+  vpcSubnets?: SubnetSelection;
+  securityGroups?: ISecurityGroup[];
+} {
+  return {
+    vpc: n.vpc,
+    ...(n.vpcSubnets === undefined ? {} : { vpcSubnets: n.vpcSubnets }),
+    ...(n.securityGroups === undefined ? {} : { securityGroups: [...n.securityGroups] }),
+  };
 }
 
 /**

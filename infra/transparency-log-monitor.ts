@@ -32,6 +32,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { AssetCode, Code } from 'aws-cdk-lib/aws-lambda';
@@ -74,6 +75,15 @@ export interface TransparencyLogMonitorProps {
   readonly missedChecks?: number;
   /** How long a log may go without growing before its growth alarm fires. Default: 6 hours. */
   readonly notGrowingAfter?: Duration;
+  /**
+   * Run every function in this VPC (logs on a private network, or reached over a VPN or Direct
+   * Connect). Without it the functions run outside any VPC, as before.
+   */
+  readonly vpc?: IVpc;
+  /** Subnets for the functions (only with `vpc`). Default: the VPC's private subnets. */
+  readonly vpcSubnets?: SubnetSelection;
+  /** Security groups for the functions (only with `vpc`). Default: one per function, egress only. */
+  readonly securityGroups?: readonly ISecurityGroup[];
   /** Logs expected never to grow (frozen logs): they get no growth alarm. Default: none. */
   readonly frozenLogs?: readonly string[];
   /** Memory of each function, in MB. Default: 256. */
@@ -176,13 +186,20 @@ export class TransparencyLogMonitor extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch alarms publish to the encrypted topic: SNS then needs CloudWatch to be allowed
-    // to use the key (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    // to use the key (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html). Only on behalf
+    // of this account's alarms: without aws:SourceAccount / aws:SourceArn, another account's
+    // alarm could make CloudWatch use this key (the confused-deputy problem).
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm:*' }) },
+    };
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
+        conditions: fromOurAlarms,
       }),
     );
 
@@ -197,10 +214,7 @@ export class TransparencyLogMonitor extends Construct {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm:*' }) },
-        },
+        conditions: fromOurAlarms,
       }),
     );
     for (const email of config.alerts?.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));
@@ -319,7 +333,18 @@ export class TransparencyLogMonitor extends Construct {
         retryAttempts: settings.retryAttempts,
         maxEventAge: settings.maxEventAge,
         missedChecks: settings.missedChecks,
-        notGrowingAfter: frozen.has(log.name.toLowerCase()) ? undefined : settings.notGrowingAfter,
+        // Frozen by name (props) or by its trusted root (validFor.end passed): no growth alarm.
+        notGrowingAfter:
+          frozen.has(log.name.toLowerCase()) || log.frozen === true ? undefined : settings.notGrowingAfter,
+        ...(props.vpc === undefined
+          ? {}
+          : {
+              network: {
+                vpc: props.vpc,
+                ...(props.vpcSubnets === undefined ? {} : { vpcSubnets: props.vpcSubnets }),
+                ...(props.securityGroups === undefined ? {} : { securityGroups: props.securityGroups }),
+              },
+            }),
         alarmAction,
       });
       Validations.of(monitor).acknowledge({
@@ -328,6 +353,15 @@ export class TransparencyLogMonitor extends Construct {
           'Lambda names its log streams at run time; the statement is limited to the streams of ' +
           "this function's own log group.",
       });
+      if (props.vpc !== undefined) {
+        Validations.of(monitor).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'In a VPC, the network-interface actions Lambda needs (AWSLambdaVPCAccessExecutionRole, ' +
+            'inline: ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface, ...) ' +
+            'support no resource-level scope.',
+        });
+      }
       return monitor;
     });
     limitResources(this, scopes);
@@ -441,6 +475,9 @@ function checkSettings(
   };
   const issues = new ConfigIssues();
   const at = (field: string) => `${path}: ${field}`;
+  if (props.vpc === undefined && (props.vpcSubnets !== undefined || props.securityGroups !== undefined)) {
+    issues.add(at('vpcSubnets'), 'vpcSubnets and securityGroups need vpc (the VPC they belong to)');
+  }
   if (!/^[A-Za-z0-9.\-_/#:]{1,255}$/.test(s.metricsNamespace) || s.metricsNamespace.startsWith('AWS/')) {
     issues.add(
       at('metricsNamespace'),

@@ -34,16 +34,21 @@ export type ErrorCode =
   | 'response/malformed' // unparseable, wrong shape
   | 'response/mismatch' // unsigned fields disagree with the signed head, or other self-contradiction
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
-  // Log entries read for identity monitoring (DESIGN.md, "Identity monitoring")
-  | 'entry/unreadable' // malformed, of a kind not read, or over a cap: the entry is listed as skipped
   // Identity scan (DESIGN.md, "Identity monitoring")
   | 'scan/not-in-tree' // entries as served do not fold to the signed root: they are not in the tree
+  // Log entries read for identity monitoring (DESIGN.md, "Identity monitoring")
+  | 'entry/unreadable' // malformed, of a kind not read, or over a cap: the entry is listed as skipped
+  // Signed timestamps (RFC 6962 §3.5; checkpoint timestamps likewise)
+  | 'timestamp/future' // signed further ahead of the monitor's clock than the allowed skew
+  | 'timestamp/backwards' // a newer head signed earlier than the verified one
   // Command line, configuration and local state
   | 'usage/invalid' // a command line the CLI cannot run (unknown option, missing value, wrong command)
   | 'config/invalid'
   | 'state/corrupt'
   | 'state/conflict'
   | 'state/io'
+  // Trust roots: a TUF repository that cannot give a verified trusted_root.json
+  | 'trust/unavailable'
   // Alert and metric delivery (SNS, CloudWatch, console)
   | 'sink/unavailable';
 

@@ -39,7 +39,7 @@ export class DynamoEnqueuedMarks implements EnqueuedMarks {
         }),
       );
     } catch (e) {
-      throw ioError('read the FANOUT item', e);
+      throw ioError(this.#options.tableName, 'read the FANOUT item', e);
     }
     if (!item.Item) return undefined;
     const to = item.Item.enqueuedTo?.S;
@@ -75,7 +75,7 @@ export class DynamoEnqueuedMarks implements EnqueuedMarks {
       return true;
     } catch (e) {
       if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError('move the FANOUT item', e);
+      throw ioError(this.#options.tableName, 'move the FANOUT item', e);
     }
   }
 }

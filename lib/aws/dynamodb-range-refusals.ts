@@ -42,7 +42,7 @@ export class DynamoRangeRefusals implements RangeRefusals {
         }),
       );
     } catch (e) {
-      throw ioError('read a REFUSED item', e);
+      throw ioError(this.#options.tableName, 'read a REFUSED item', e);
     }
     const item = out.Item;
     if (!item || item.cleared?.BOOL === true) return undefined;
@@ -83,7 +83,7 @@ export class DynamoRangeRefusals implements RangeRefusals {
         }),
       );
     } catch (e) {
-      throw ioError('store a REFUSED item', e);
+      throw ioError(this.#options.tableName, 'store a REFUSED item', e);
     }
   }
 
@@ -101,7 +101,7 @@ export class DynamoRangeRefusals implements RangeRefusals {
       );
     } catch (e) {
       if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return;
-      throw ioError('clear a REFUSED item', e);
+      throw ioError(this.#options.tableName, 'clear a REFUSED item', e);
     }
   }
 }

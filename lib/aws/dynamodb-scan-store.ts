@@ -229,7 +229,7 @@ export class DynamoScanStore implements ScanStore {
       return true;
     } catch (e) {
       if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError(what, e);
+      throw ioError(this.tableName, what, e);
     }
   }
 
@@ -237,7 +237,7 @@ export class DynamoScanStore implements ScanStore {
     try {
       return await fn();
     } catch (e) {
-      throw ioError(what, e);
+      throw ioError(this.tableName, what, e);
     }
   }
 }

@@ -2,7 +2,8 @@
  * The DynamoDB state store (DESIGN.md, "State"): one table, partition key `pk` (S) = `LOG#<name>`,
  * sort key `sk` (S):
  *
- *   HEAD                      last verified head: signed, size, root, origin, shard?, verifiedAt, version
+ *   HEAD                      last verified head: signed, size, root, origin, shard?, verifiedAt, version,
+ *                             retiredShards? (Rekor v1 shard memory: JSON text of RememberedShard[])
  *   CP#<size, 20 digits>      every verified head (audit trail); `CP#<size>#<shard>` for sharded
  *                             (Rekor v1) logs, so a new shard's small sizes never overwrite an old one's
  *   EVIDENCE#<iso time>#<id>  misbehaviour evidence (the CheckResult JSON), never expires (no TTL
@@ -33,7 +34,13 @@ import {
 import { TlogError } from '../errors.ts';
 import { type AlertState, type AlertStateStore, NEVER_SENT } from '../monitor/alerts.ts';
 import type { CheckResult, CheckStatus } from '../monitor/check-result.ts';
-import type { StateStore, StoredHead, StoredState } from '../monitor/state-store.ts';
+import {
+  parseRememberedShards,
+  type RememberedShard,
+  type StateStore,
+  type StoredHead,
+  type StoredState,
+} from '../monitor/state-store.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -83,6 +90,9 @@ export class DynamoStore implements StateStore, AlertStateStore {
       version: { N: String(version) },
       ...(head.shard !== undefined ? { shard: { S: head.shard } } : {}),
     };
+    // Shard memory goes with HEAD only; the CP# audit trail keeps the heads themselves.
+    const memory: Item =
+      head.retiredShards !== undefined ? { retiredShards: { S: JSON.stringify(head.retiredShards) } } : {};
     const pk = { S: logKey(log) };
     try {
       await this.#db.send(
@@ -91,7 +101,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk, sk: { S: 'HEAD' }, ...fields },
+                Item: { pk, sk: { S: 'HEAD' }, ...fields, ...memory },
                 ...(expectedVersion === 0
                   ? { ConditionExpression: 'attribute_not_exists(pk)' }
                   : {
@@ -112,7 +122,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
       return true;
     } catch (e) {
       if (lostRace(e)) return false;
-      throw ioError('move the HEAD item (TransactWriteItems)', e);
+      throw ioError(this.tableName, 'move the HEAD item (TransactWriteItems)', e);
     }
   }
 
@@ -277,7 +287,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
       return true;
     } catch (e) {
       if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError(what, e);
+      throw ioError(this.tableName, what, e);
     }
   }
 
@@ -312,7 +322,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
     try {
       return await fn();
     } catch (e) {
-      throw ioError(what, e);
+      throw ioError(this.tableName, what, e);
     }
   }
 }
@@ -346,11 +356,18 @@ function lostRace(e: unknown): boolean {
   );
 }
 
-export function ioError(what: string, e: unknown): TlogError {
+export function ioError(table: string, what: string, e: unknown): TlogError {
   if (e instanceof TlogError) return e;
   const name = e instanceof Error ? e.name : 'Error';
   const message = e instanceof Error ? e.message : String(e);
-  return new TlogError('state/io', `DynamoDB: cannot ${what}: ${name}: ${message}`, undefined, { cause: e });
+  return new TlogError(
+    'state/io',
+    `DynamoDB: cannot ${what} in table ${table}: ${name}: ${message}`,
+    undefined,
+    {
+      cause: e,
+    },
+  );
 }
 
 function parseHead(item: Item, log: string): StoredState {
@@ -362,6 +379,15 @@ function parseHead(item: Item, log: string): StoredState {
   if (!Number.isSafeInteger(version) || version < 1)
     bad(`version must be a positive integer, got ${item.version?.N}`);
   const shard = item.shard?.S;
+  const memoryText = item.retiredShards?.S;
+  let retiredShards: RememberedShard[] | undefined;
+  if (memoryText !== undefined) {
+    try {
+      retiredShards = parseRememberedShards(JSON.parse(memoryText));
+    } catch (e) {
+      bad(`retiredShards: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   return {
     version,
     head: {
@@ -371,6 +397,7 @@ function parseHead(item: Item, log: string): StoredState {
       origin: str('origin'),
       verifiedAt: str('verifiedAt'),
       ...(shard !== undefined ? { shard } : {}),
+      ...(retiredShards !== undefined ? { retiredShards } : {}),
     },
   };
 }

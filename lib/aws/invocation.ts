@@ -33,6 +33,24 @@ import type { MonitorEvent } from './events.ts';
  */
 export const ALERT_LEASE_MS = 120_000;
 
+/** The part of the Lambda context the monitor uses. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Kept after the check for state, metrics and alerts: a quarter of the remaining time, at least this. */
+export const MIN_DEADLINE_MARGIN_MS = 5_000;
+
+/**
+ * The deadline of the check (Clock milliseconds) in an invocation with `remainingMs` left: every
+ * request of the check ends by then (lib/http/deadline.ts), so a slow log yields `unreachable`
+ * instead of the function timing out, and the invocation keeps time to store, publish and alert.
+ */
+export function checkDeadline(now: number, remainingMs: number): number {
+  const margin = Math.max(MIN_DEADLINE_MARGIN_MS, remainingMs / 4);
+  return now + Math.max(0, Math.floor(remainingMs - margin));
+}
+
 /** A state store that can say where it put a piece of evidence. */
 export interface EvidenceStore extends StateStore, AlertStateStore {
   putEvidence(log: string, result: CheckResult): Promise<string>;
@@ -40,7 +58,11 @@ export interface EvidenceStore extends StateStore, AlertStateStore {
 
 export interface InvocationDeps {
   readonly logName: string;
-  readonly client: LogClient;
+  /**
+   * The log client, or how to build it for this invocation (keys followed through TUF). A
+   * factory that throws makes the result `monitor-error` with its message, alerted like any other.
+   */
+  readonly client: LogClient | (() => Promise<LogClient>);
   readonly store: EvidenceStore;
   readonly metrics: MetricsSink;
   readonly alerts: AlertSink;
@@ -109,11 +131,19 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
       timings[key] += clock.now() - t0;
     }
   };
+  let base: LogClient | undefined;
+  let notBuilt: unknown;
+  try {
+    base = typeof deps.client === 'function' ? await timed('log', deps.client) : deps.client;
+  } catch (e) {
+    notBuilt = e;
+  }
+  const built = base as LogClient;
   const client: LogClient = {
-    type: deps.client.type,
-    fetchView: () => timed('log', () => deps.client.fetchView()),
-    fetchConsistencyProof: (a, b) => timed('log', () => deps.client.fetchConsistencyProof(a, b)),
-    verifyStoredHead: (s) => deps.client.verifyStoredHead(s),
+    type: built?.type,
+    fetchView: () => timed('log', () => built.fetchView()),
+    fetchConsistencyProof: (a, b) => timed('log', () => built.fetchConsistencyProof(a, b)),
+    verifyStoredHead: (s) => built.verifyStoredHead(s),
   };
   let loaded: StoredState | undefined;
   let firstLoad = true;
@@ -141,15 +171,23 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
 
   const failures: string[] = [];
   const splitView = event.kind === 'verify-checkpoint';
-  const result =
-    event.kind === 'verify-checkpoint'
-      ? await verifyForeignCheckpoint(logName, event.checkpoint, { client, store, clock })
-      : await (deps.check ?? ((d: CheckDeps) => checkLog(logName, d)))({
-          client,
-          store,
-          clock,
-          ...(deps.trustedHead !== undefined ? { trustedHead: deps.trustedHead } : {}),
-        });
+  const result: CheckResult =
+    notBuilt !== undefined
+      ? {
+          log: logName,
+          status: 'monitor-error',
+          durationMs: Math.max(0, clock.now() - begin),
+          message: notBuilt instanceof Error ? notBuilt.message : String(notBuilt),
+          errorCode: notBuilt instanceof TlogError ? notBuilt.code : 'internal',
+        }
+      : event.kind === 'verify-checkpoint'
+        ? await verifyForeignCheckpoint(logName, event.checkpoint, { client, store, clock })
+        : await (deps.check ?? ((d: CheckDeps) => checkLog(logName, d)))({
+            client,
+            store,
+            clock,
+            ...(deps.trustedHead !== undefined ? { trustedHead: deps.trustedHead } : {}),
+          });
   if (result.status === 'monitor-error') failures.push(result.message ?? 'monitor error');
 
   let metricsError: string | undefined;

@@ -1,7 +1,8 @@
 /**
  * The monitor config file (`tlog-monitor.config.json`):
  *
- *   { "logs": [ <log entry> | { "preset": "<name>", ...overrides } ],
+ *   { "logs": [ <log entry> | { "preset": "<name>", ...overrides }
+ *               | { "trustedRoot": "<file>" | "tuf": {...}, ... } (lib/config/trust-source.ts) ],
  *     "alerts"?: { "emails"?: [string], "reminderHours"?: number, "afterFailures"?: number },
  *     "stateDir"?: string }
  *
@@ -12,6 +13,7 @@ import { ConfigIssues, describe, isPlainObject, issuesOf, unknownFieldMessage } 
 import { parseJsonText } from './json-text.ts';
 import { LOG_NAME_PATTERN, type LogConfig, parseLogConfig } from './log-config.ts';
 import { getPreset, PRESET_NAMES, PRESET_OVERRIDABLE_FIELDS } from './presets.ts';
+import { isTrustSourceEntry, parseTrustSource, type TrustSource } from './trust-source.ts';
 
 export interface AlertsConfig {
   /** Addresses to subscribe to the alert topic. */
@@ -26,7 +28,10 @@ export interface AlertsConfig {
 }
 
 export interface MonitorConfig {
+  /** The logs written out (and presets); a trust source's logs join them once lib/trust/ expands it. */
   readonly logs: readonly LogConfig[];
+  /** Trusted roots and TUF repositories, not yet expanded (lib/trust/resolve.ts does that). */
+  readonly trust?: readonly TrustSource[];
   readonly alerts?: AlertsConfig;
   /** Where the local CLI keeps state; relative paths are the CLI's to resolve. */
   readonly stateDir?: string;
@@ -56,7 +61,8 @@ export function parseMonitorConfig(raw: unknown, source: string): MonitorConfig 
     }
   }
 
-  const logs = parseLogs(top.logs, source, issues);
+  const trust: TrustSource[] = [];
+  const logs = parseLogs(top.logs, source, issues, trust);
   const alerts = parseAlerts(top.alerts, `${source}: alerts`, issues);
 
   let stateDir: string | undefined;
@@ -70,12 +76,13 @@ export function parseMonitorConfig(raw: unknown, source: string): MonitorConfig 
   issues.throwIfAny();
   return Object.freeze({
     logs: Object.freeze(logs),
+    ...(trust.length === 0 ? {} : { trust: Object.freeze(trust) }),
     ...(alerts === undefined ? {} : { alerts }),
     ...(stateDir === undefined ? {} : { stateDir }),
   });
 }
 
-function parseLogs(value: unknown, source: string, issues: ConfigIssues): LogConfig[] {
+function parseLogs(value: unknown, source: string, issues: ConfigIssues, trust: TrustSource[]): LogConfig[] {
   const path = `${source}: logs`;
   if (value === undefined) {
     issues.add(path, 'is required: a list of log entries or presets, e.g. [{ "preset": "sigstore-rekor" }]');
@@ -96,6 +103,11 @@ function parseLogs(value: unknown, source: string, issues: ConfigIssues): LogCon
   const byName = new Map<string, { index: number; name: string }>();
   value.forEach((entry: unknown, i) => {
     const where = `${source}: logs[${i}]`;
+    if (isTrustSourceEntry(entry)) {
+      const t = parseTrustSource(entry as Record<string, unknown>, where, issues);
+      if (t) trust.push(t);
+      return;
+    }
     const resolved = resolveEntry(entry, where, issues);
     if (resolved === undefined) return;
     const name = isPlainObject(resolved) ? resolved.name : undefined;

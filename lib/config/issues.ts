@@ -4,6 +4,7 @@
  */
 import { preview } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
+import { privateKeyKind } from './key-text.ts';
 
 export class ConfigIssues {
   readonly list: string[] = [];
@@ -38,9 +39,15 @@ export function issuesOf(e: TlogError): string[] {
   return Array.isArray(issues) ? issues.map(String) : [e.message];
 }
 
-/** Describes an untrusted configuration value for an error message: `"ftp://x"`, `number 5`, `null`. */
+/**
+ * Describes an untrusted configuration value for an error message: `"ftp://x"`, `number 5`,
+ * `null`. A private key pasted anywhere is named, never previewed.
+ */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return preview(value);
+  if (typeof value === 'string') {
+    const secret = privateKeyKind(value);
+    return secret === undefined ? preview(value) : `a private key (${secret}; not shown)`;
+  }
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';

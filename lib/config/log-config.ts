@@ -4,10 +4,11 @@
  * reports every problem, each naming the log and the field.
  */
 
+import { X509Certificate } from 'node:crypto';
 import { isTlogError } from '../errors.ts';
 import { type IdentitiesConfig, identitiesToJson, parseIdentities } from '../identity/identities-config.ts';
 import type { LogType } from '../logs/log-client.ts';
-import { parseWitnessPolicy } from '../tiles/witness-policy.ts';
+import { logKeyMaterial, parseWitnessPolicy, refuseSelfWitness } from '../tiles/witness-policy.ts';
 import { DEFAULT_INTERVAL, parseInterval } from './interval.ts';
 import { ConfigIssues, describe, isPlainObject, unknownFieldMessage } from './issues.ts';
 import { type KeyText, looksLikePem, parseKeyText, parseVkeyText } from './key-text.ts';
@@ -44,6 +45,37 @@ export interface LogConfig {
   readonly trustedHead?: string;
   /** Identity monitoring (DESIGN.md, "Identity monitoring"): which entries to report, from where. */
   readonly identities?: IdentitiesConfig;
+  /**
+   * Rekor v1 only: every key of the sharded log with its validity, as a trusted root lists them
+   * (lib/trust/expand.ts). `publicKey` is one of them (the active shard's). A head verifies with
+   * whichever of them signed it: Rekor signs a retired shard's head with that shard's key when it
+   * serves it, so the head's time says nothing about which key's `validFor` it falls in.
+   */
+  readonly publicKeys?: readonly ShardKey[];
+  /** The log no longer grows (its trusted-root validity has ended): checked, no growth alarm. */
+  readonly frozen?: boolean;
+  /** PEM certificates the log's HTTPS certificate may chain to (a private CA), besides the system ones. */
+  readonly tlsCaBundle?: string;
+  /**
+   * Keys followed through TUF at run time (the Lambda): before each check, the log's keys are
+   * taken afresh from the TUF-verified trusted root, where this log is listed at `baseUrl`.
+   */
+  readonly tufKeys?: LogTufSource;
+}
+
+export interface LogTufSource {
+  /** The TUF repository. */
+  readonly url: string;
+  /** The pinned initial root.json text; absent for the public Sigstore repository. */
+  readonly root?: string;
+  /** The log's base URL in the trusted root. */
+  readonly baseUrl: string;
+}
+
+/** One Rekor v1 key and when it signs (RFC 3339 times from the trusted root's `validFor`). */
+export interface ShardKey {
+  readonly key: string;
+  readonly validFor: { readonly start?: string; readonly end?: string };
 }
 
 export const LOG_TYPES = ['rekor-v1', 'ct', 'tiles', 'static-ct'] as const satisfies readonly LogType[];
@@ -71,6 +103,10 @@ export const LOG_CONFIG_FIELDS = [
   'timeoutMs',
   'trustedHead',
   'identities',
+  'publicKeys',
+  'frozen',
+  'tlsCaBundle',
+  'tufKeys',
 ] as const;
 
 const TILE_TYPES: ReadonlySet<LogType> = new Set<LogType>(['tiles', 'static-ct']);
@@ -146,6 +182,9 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
   }
 
   const witnesses = checkWitnesses(entry.witnesses, logType, isTileLog, field('witnesses'), issues);
+  if (witnesses !== undefined && key !== undefined && origin !== undefined) {
+    checkNotSelfWitness(witnesses, entry.publicKey as string, key, origin, field('witnesses'), issues);
+  }
   // When the witnesses list is itself invalid, its length is unknown: skip the upper bound.
   const witnessCount = entry.witnesses === undefined ? 0 : witnesses?.length;
   const minWitnesses = checkMinWitnesses(entry.minWitnesses, witnessCount, logType, isTileLog, field, issues);
@@ -178,6 +217,17 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     entry.identities === undefined
       ? undefined
       : parseIdentities(entry.identities, field('identities'), issues);
+  const publicKeys = checkPublicKeys(entry.publicKeys, logType, entry.publicKey, field('publicKeys'), issues);
+  if (entry.frozen !== undefined && typeof entry.frozen !== 'boolean') {
+    issues.add(field('frozen'), `must be true or false, got ${describe(entry.frozen)}`);
+  }
+  const tlsCaBundle = entry.tlsCaBundle;
+  if (tlsCaBundle !== undefined) {
+    const problem = caBundleProblem(tlsCaBundle);
+    if (problem !== undefined) issues.add(field('tlsCaBundle'), `${problem}, got ${describe(tlsCaBundle)}`);
+  }
+
+  const tufKeys = checkTuf(entry.tufKeys, field('tufKeys'), issues);
 
   issues.throwIfAny();
   // Key order is fixed, so equal configs serialise identically.
@@ -194,7 +244,96 @@ export function parseLogConfig(raw: unknown, where: string): LogConfig {
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(typeof trustedHead === 'string' ? { trustedHead } : {}),
     ...(identities === undefined ? {} : { identities }),
+    ...(publicKeys === undefined ? {} : { publicKeys }),
+    ...(entry.frozen === true ? { frozen: true } : {}),
+    ...(typeof tlsCaBundle === 'string' ? { tlsCaBundle } : {}),
+    ...(tufKeys === undefined ? {} : { tufKeys }),
   });
+}
+
+function checkTuf(value: unknown, path: string, issues: ConfigIssues): LogTufSource | undefined {
+  if (value === undefined) return undefined;
+  const url = isPlainObject(value) ? parseLogUrl(value.url) : { error: 'missing' };
+  const baseUrl = isPlainObject(value) ? parseLogUrl(value.baseUrl) : { error: 'missing' };
+  const root = isPlainObject(value) ? value.root : undefined;
+  const extra = isPlainObject(value)
+    ? Object.keys(value).filter((k) => !['url', 'root', 'baseUrl'].includes(k))
+    : [];
+  if (
+    'error' in url ||
+    'error' in baseUrl ||
+    (root !== undefined && (typeof root !== 'string' || root === '')) ||
+    extra.length > 0
+  ) {
+    issues.add(
+      path,
+      `must be { "url": TUF repository, "root"?: initial root.json text, "baseUrl": the log's trusted-root URL }, got ${describe(value)}`,
+    );
+    return undefined;
+  }
+  return Object.freeze({ url: url.url, ...(typeof root === 'string' ? { root } : {}), baseUrl: baseUrl.url });
+}
+
+/** `publicKeys`: Rekor v1 only, PEM P-256 keys with RFC 3339 `validFor`, `publicKey` among them. */
+function checkPublicKeys(
+  value: unknown,
+  type: LogType | undefined,
+  publicKey: unknown,
+  path: string,
+  issues: ConfigIssues,
+): readonly ShardKey[] | undefined {
+  if (value === undefined) return undefined;
+  if (type !== undefined && type !== 'rekor-v1') {
+    issues.add(path, `only rekor-v1 logs have a key per shard, not ${type} logs; remove it`);
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    issues.add(
+      path,
+      `must be a non-empty array of { "key": PEM, "validFor": { "start", "end"? } }, got ${describe(value)}`,
+    );
+    return undefined;
+  }
+  const out: ShardKey[] = [];
+  value.forEach((item: unknown, i) => {
+    const at = `${path}[${i}]`;
+    if (!isPlainObject(item) || typeof item.key !== 'string') {
+      issues.add(at, `must be { "key": PEM, "validFor": { "start", "end"? } }, got ${describe(item)}`);
+      return;
+    }
+    const key = parseKeyText(item.key);
+    if ('error' in key || key.kind !== 'pem' || key.key.kind !== 'p256') {
+      issues.add(`${at}.key`, `must be a PEM ECDSA P-256 public key (Rekor v1), got ${describe(item.key)}`);
+      return;
+    }
+    const v = item.validFor ?? {};
+    const bad = (t: unknown) => t !== undefined && (typeof t !== 'string' || !Number.isFinite(Date.parse(t)));
+    if (
+      !isPlainObject(v) ||
+      bad(v.start) ||
+      bad(v.end) ||
+      Object.keys(v).some((k) => k !== 'start' && k !== 'end')
+    ) {
+      issues.add(
+        `${at}.validFor`,
+        `must be { "start"?, "end"? } with RFC 3339 times, got ${describe(item.validFor)}`,
+      );
+      return;
+    }
+    out.push(
+      Object.freeze({
+        key: item.key,
+        validFor: Object.freeze({
+          ...(typeof v.start === 'string' ? { start: v.start } : {}),
+          ...(typeof v.end === 'string' ? { end: v.end } : {}),
+        }),
+      }),
+    );
+  });
+  if (out.length === value.length && typeof publicKey === 'string' && !out.some((k) => k.key === publicKey)) {
+    issues.add(path, "must list publicKey too (publicKey is the active shard's key)");
+  }
+  return Object.freeze(out);
 }
 
 /** The entry as written in a config file or LOG_CONFIG: a LogConfig without derived fields. */
@@ -315,6 +454,28 @@ function checkWitnesses(
   return ok ? (value as string[]) : undefined;
 }
 
+/** The tile client's rule, at load time: no witness has the log's name or the log's own key. */
+function checkNotSelfWitness(
+  witnesses: readonly string[],
+  publicKey: string,
+  key: KeyText,
+  origin: string,
+  path: string,
+  issues: ConfigIssues,
+): void {
+  const names = key.kind === 'vkey' ? [origin, key.name] : [origin];
+  try {
+    refuseSelfWitness(
+      parseWitnessPolicy(witnesses),
+      { names, keys: [logKeyMaterial(publicKey)] },
+      'this log',
+    );
+  } catch (e) {
+    if (!isTlogError(e, 'config/')) throw e;
+    issues.add(path, e.message);
+  }
+}
+
 function checkMinWitnesses(
   value: unknown,
   witnessCount: number | undefined,
@@ -343,3 +504,22 @@ function checkMinWitnesses(
   }
   return value;
 }
+
+/**
+ * Why a tlsCaBundle is unusable, if it is: it must be PEM certificates (RFC 7468 §5), each one
+ * parseable, so a pasted-in mistake is a config error, not an `unreachable` at every check.
+ */
+function caBundleProblem(value: unknown): string | undefined {
+  const blocks = typeof value === 'string' ? (value.match(PEM_CERTIFICATE) ?? []) : [];
+  if (blocks.length === 0) return 'must be PEM text with one or more "-----BEGIN CERTIFICATE-----" blocks';
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (e) {
+      return `certificate ${i + 1} of ${blocks.length} does not parse (${(e as Error).message})`;
+    }
+  }
+  return undefined;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;

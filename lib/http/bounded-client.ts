@@ -4,15 +4,18 @@
  * Every GET has a timeout that covers the whole exchange (connect, headers and the body, so a
  * server trickling bytes is cut off), a response size cap enforced while streaming, bounded
  * retries with exponential backoff and jitter on transient failures (timeouts, network errors,
- * 5xx and 429; never on other 4xx or on oversize bodies), the HTTPS rule (plain http only on
+ * 5xx and 429; never on other 4xx or on oversize bodies; never past a request's deadline, see
+ * deadline.ts), the HTTPS rule (plain http only on
  * loopback, checked before any request and again on every redirect; no redirect from the
- * network to loopback) and a User-Agent naming the project. Failures are TlogErrors with
- * `http/*` codes; URLs in messages never carry userinfo. `post` is the same for read-only queries
- * with a body (Rekor v1 entries/retrieve); it follows only 307/308 redirects.
+ * network to loopback, link-local or private addresses: url-policy.ts) and a User-Agent naming
+ * the project. Failures are TlogErrors with `http/*` codes; URLs in messages never carry userinfo.
+ * `post` is the same for read-only queries with a body (Rekor v1 entries/retrieve); it follows
+ * only 307/308 redirects.
  */
 import { TlogError } from '../errors.ts';
 import type {
   Clock,
+  Deadline,
   FetchPort,
   HttpClient,
   HttpPoster,
@@ -21,7 +24,7 @@ import type {
   HttpResponse,
 } from './ports.ts';
 import { readBounded } from './read-bounded.ts';
-import { type CheckedUrl, checkUrl, isLoopbackHost, redactUrl } from './url-policy.ts';
+import { type CheckedUrl, checkRedirectTarget, checkUrl, redactUrl } from './url-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -98,14 +101,52 @@ async function requestWithRetries(
   const target = checkUrl(rawUrl); // throws http/insecure-url before any request
   const maxBytes =
     request.maxBytes === undefined ? s.maxBytes : nonNegativeInteger('maxBytes', request.maxBytes);
+  const { deadline } = request;
   for (let attempt = 0; ; attempt++) {
+    // Each attempt ends by the deadline: its timeout is what is left, if that is less.
+    const left = deadline === undefined ? Number.POSITIVE_INFINITY : deadline.at - s.clock.now();
+    if (deadline !== undefined && left <= 0) {
+      throw withAttempts(deadlineError(deadline, redactUrl(target.url), 'before'), attempt);
+    }
+    const limit = left < s.timeoutMs && deadline !== undefined ? { ms: left, deadline } : { ms: s.timeoutMs };
     try {
-      return await attemptOnce(s, target, maxBytes, request, payload);
+      return await attemptOnce(s, target, maxBytes, request, limit, payload);
     } catch (e) {
       if (!isTransient(e) || attempt >= s.retries) throw withAttempts(e, attempt + 1);
-      await s.clock.sleep(backoffDelay(s, attempt));
+      const wait = backoffDelay(s, attempt);
+      if (deadline !== undefined && s.clock.now() + wait >= deadline.at) {
+        throw withAttempts(noTimeToRetry(e, deadline), attempt + 1);
+      }
+      await s.clock.sleep(wait);
     }
   }
+}
+
+/** How long one attempt may take, and the deadline when that is what limits it. */
+interface AttemptLimit {
+  readonly ms: number;
+  readonly deadline?: Deadline;
+}
+
+function deadlineError(deadline: Deadline, url: string, when: 'before' | 'during'): TlogError {
+  return new TlogError(
+    'http/timeout',
+    when === 'before'
+      ? `${deadline.what} ran out before the request to ${url} could be made`
+      : `${deadline.what} ran out during the request to ${url}`,
+    { url, deadline: deadline.what },
+  );
+}
+
+/** The last error of a request that is not retried because its backoff would pass the deadline. */
+function noTimeToRetry(e: unknown, deadline: Deadline): unknown {
+  if (!(e instanceof TlogError)) return e;
+  return new TlogError(
+    e.code,
+    `${e.message}; not retried: ${deadline.what} would pass during the backoff`,
+    e.details,
+    { cause: e },
+  );
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random. */
@@ -125,7 +166,7 @@ function isTransient(e: unknown): boolean {
 }
 
 function withAttempts(e: unknown, attempts: number): unknown {
-  if (!(e instanceof TlogError) || attempts === 1) return e;
+  if (!(e instanceof TlogError) || attempts <= 1) return e;
   return new TlogError(
     e.code,
     `${e.message} (after ${attempts} attempts)`,
@@ -142,18 +183,23 @@ async function attemptOnce(
   target: CheckedUrl,
   maxBytes: number,
   request: HttpRequestOptions,
+  limit: AttemptLimit,
   payload: RequestBody | undefined,
 ): Promise<HttpResponse> {
   const controller = new AbortController();
   let shownUrl = redactUrl(target.url);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
+  const cutOff = (): TlogError =>
+    limit.deadline !== undefined
+      ? deadlineError(limit.deadline, shownUrl, 'during')
+      : timeoutError(shownUrl, s.timeoutMs);
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       timedOut = true;
-      reject(timeoutError(shownUrl, s.timeoutMs));
+      reject(cutOff());
       controller.abort();
-    }, s.timeoutMs);
+    }, limit.ms);
   });
   deadline.catch(() => {}); // observed through `guard`; never an unhandled rejection
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, deadline]);
@@ -207,7 +253,7 @@ async function attemptOnce(
       return { status: response.status, body, headers: headerRecord(response.headers) };
     }
   } catch (e) {
-    if (timedOut) throw timeoutError(shownUrl, s.timeoutMs);
+    if (timedOut) throw cutOff();
     if (e instanceof TlogError) throw e;
     throw new TlogError('http/network', `network error fetching ${shownUrl}: ${describe(e)}`, {
       url: shownUrl,
@@ -226,16 +272,10 @@ function followRedirect(from: CheckedUrl, location: string, shownFrom: string): 
   } catch {
     throw new TlogError('http/network', `invalid redirect from ${shownFrom}`, { url: shownFrom });
   }
+  // A log on the network never sends us to this machine, its link-local neighbours (cloud
+  // metadata) or a private network: that would let a remote answer reach local services.
+  checkRedirectTarget(from.url, next, shownFrom);
   const checked = checkUrl(next);
-  // A log on the network never sends us to this machine: that would let a remote answer reach
-  // local services (and plain http) through the monitor.
-  if (isLoopbackHost(checked.url.hostname) && !isLoopbackHost(from.url.hostname)) {
-    throw new TlogError(
-      'http/insecure-url',
-      `refusing a redirect from ${shownFrom} to the loopback address ${redactUrl(checked.url)}`,
-      { url: shownFrom },
-    );
-  }
   if (checked.authorization !== undefined || from.authorization === undefined) return checked;
   return checked.url.origin === from.url.origin
     ? { url: checked.url, authorization: from.authorization }

@@ -13,6 +13,16 @@ export interface HttpRequestOptions {
   readonly accept?: string;
   /** Non-2xx statuses to return as responses instead of throwing 'http/status' (e.g. [404]). */
   readonly acceptStatuses?: readonly number[];
+  /** The request, its retries and its backoff included, is over by then (see withDeadline). */
+  readonly deadline?: Deadline;
+}
+
+/** A point in time by which a request must be over (check deadlines: lib/http/deadline.ts). */
+export interface Deadline {
+  /** Clock.now() milliseconds. */
+  readonly at: number;
+  /** What the deadline is, for messages: "the check's deadline (45000 ms)". */
+  readonly what: string;
 }
 
 /**

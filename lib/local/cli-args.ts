@@ -19,6 +19,8 @@ const OPTIONS = {
   origin: { type: 'string' },
   name: { type: 'string' },
   timeout: { type: 'string' },
+  deadline: { type: 'string' },
+  'trusted-root': { type: 'string' },
   json: { type: 'boolean' },
   iterations: { type: 'string' },
   'metrics-port': { type: 'string' },

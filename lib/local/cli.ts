@@ -1,9 +1,9 @@
 /**
  * The `tlog-monitor` command line (DESIGN.md, "CLI"); the full help text is in usage.ts:
  *
- *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
- *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
- *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N] [--metrics-port P]
+ *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
+ *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json]
+ *   tlog-monitor watch  [--config FILE] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
  *   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR | --aws --table T] [--json]
  *   tlog-monitor --version | --help
  *   check and watch also take [--scan-max-entries N] [--scan-max-seconds S] (identity scan budget)
@@ -16,6 +16,9 @@ import type { LogConfig } from '../config/log-config.ts';
 import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
 import { createHttpClient } from '../http/bounded-client.ts';
+import { caBundleFetch } from '../http/ca-bundle-fetch.ts';
+import { withDeadline } from '../http/deadline.ts';
+import type { HttpClient } from '../http/ports.ts';
 import { systemClock } from '../http/ports.ts';
 import { type CheckResult, worstExitCode } from '../monitor/check-result.ts';
 import type { MetricsSink } from '../monitor/metrics.ts';
@@ -52,7 +55,7 @@ const defaultIo: Io = {
 export async function main(
   argv: readonly string[],
   io: Io = defaultIo,
-  /** Each log's entry source and matchers; by default from its `identities` config. */
+  /** Each log's entry source and matchers for the identity scan; by default from its `identities` config. */
   scanComponents: ScanComponents = configuredScanComponents,
 ): Promise<number> {
   // Known before parsing, so that even a bad command line is reported as JSON when asked.
@@ -84,18 +87,45 @@ export async function main(
   try {
     // An explicit --timeout wins; otherwise a log's own timeoutMs, otherwise 10 s.
     const flagTimeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
-    const targets = await loadTargets(command, values);
-    if (command === 'status') return await runStatus(targets, values, io);
-    const deps: RunDeps = {
-      httpFor: (log: LogConfig) =>
+    const deadlineMs = values.deadline === undefined ? DEFAULT_DEADLINE_MS : parseDeadline(values.deadline);
+    // Called as each check starts (run.ts): its deadline counts from then. A log behind a private
+    // CA has its tlsCaBundle added to the trusted roots (also for its trust root's TUF repository).
+    const httpFor = (log: Pick<LogConfig, 'timeoutMs' | 'tlsCaBundle'>): HttpClient =>
+      withDeadline(
         createHttpClient({
-          fetch: globalThis.fetch,
+          fetch: log.tlsCaBundle === undefined ? globalThis.fetch : caBundleFetch(log.tlsCaBundle),
           clock: systemClock,
           timeoutMs: flagTimeoutMs ?? log.timeoutMs ?? 10_000,
         }),
+        systemClock.now() + deadlineMs,
+        `the check's deadline (${deadlineMs} ms)`,
+      );
+    const targets = await loadTargets(command, values, httpFor);
+    if (command === 'status') return await runStatus(targets, values, io);
+    // The monitor's own state first: a state directory it cannot write fails every log now,
+    // as monitor-error, before any request is made.
+    const unusable = await stateProblem(targets);
+    if (unusable !== undefined) {
+      for (const log of targets.logs) {
+        const r: CheckResult = {
+          log: log.name,
+          durationMs: 0,
+          checkedAt: new Date().toISOString(),
+          ...unusable,
+        };
+        io.out(values.json ? JSON.stringify(r) : formatResult(r));
+      }
+      return 2;
+    }
+    // Trust sources that could not be loaded (TUF unreachable, expired, forged): monitor-error.
+    for (const r of targets.trustFailures) await finishResult(r, targets, values, io);
+    if (targets.trustFailures.length > 0 && targets.logs.length === 0) return 2;
+    const deps: RunDeps = {
+      httpFor,
       store: targets.store,
+      ...(targets.tufCacheDir !== undefined ? { tufCacheDir: targets.tufCacheDir } : {}),
       clock: systemClock,
-      scanFor: fileScanWiring(withBudget(scanComponents, scanBudgetFlags(values)), (log) =>
+      scanFor: fileScanWiring(withBudget(scanComponents, scanBudget(values, deadlineMs)), (log) =>
         targets.store.stateFileOf(log),
       ),
       ...(io.progressEveryMs !== undefined
@@ -105,7 +135,7 @@ export async function main(
     if (command === 'check') {
       const results = await runChecks(targets.logs, deps);
       for (const r of results) await finishResult(r, targets, values, io);
-      return worstExitCode(results);
+      return worstExitCode([...targets.trustFailures, ...results]);
     }
     return await watch(targets, deps, values, io);
   } catch (e) {
@@ -173,13 +203,30 @@ function errorJson(e: unknown): string {
   return JSON.stringify({ error: { code, message, ...issues } });
 }
 
-/** --scan-max-entries and --scan-max-seconds (checked by cli-args.ts), as ScanOptions fields. */
-function scanBudgetFlags(v: Values): Pick<ScanOptions, 'maxEntries' | 'maxMillis'> {
+/** Why the state cannot be written, as the fields of a monitor-error result; undefined if it can. */
+async function stateProblem(
+  targets: Targets,
+): Promise<Pick<CheckResult, 'status' | 'message' | 'errorCode'> | undefined> {
+  try {
+    await targets.store.ensureWritable(targets.logs.map((l) => l.name));
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof TlogError)) throw e;
+    return { status: 'monitor-error', message: e.message, errorCode: e.code };
+  }
+}
+
+/**
+ * The identity scan's budget per log and check: --scan-max-entries and --scan-max-seconds (checked
+ * by cli-args.ts). Without --scan-max-seconds, half the check's deadline, so that the scan stops
+ * between chunks well before its requests would run into the deadline.
+ */
+function scanBudget(v: Values, deadlineMs: number): Pick<ScanOptions, 'maxEntries' | 'maxMillis'> {
   const entries = v['scan-max-entries'];
   const seconds = v['scan-max-seconds'];
   return {
     ...(entries !== undefined ? { maxEntries: BigInt(entries) } : {}),
-    ...(seconds !== undefined ? { maxMillis: Number(seconds) * 1000 } : {}),
+    maxMillis: seconds !== undefined ? Number(seconds) * 1000 : Math.floor(deadlineMs / 2),
   };
 }
 
@@ -192,6 +239,18 @@ function withBudget(
     const c = components(log, http);
     return c ? { ...c, options: { ...c.options, ...budget } } : undefined;
   };
+}
+
+/** Default --deadline: a check, retries and backoff included, is over in a minute. */
+const DEFAULT_DEADLINE_MS = 60_000;
+
+/** --deadline in seconds, 1 to 3600. */
+function parseDeadline(s: string): number {
+  const ms = Math.round(Number(s) * 1000);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(s) || !(ms >= 1_000 && ms <= 3_600_000)) {
+    throw new TlogError('usage/invalid', `--deadline must be a number of seconds from 1 to 3600, got "${s}"`);
+  }
+  return ms;
 }
 
 /** --timeout in seconds; the same range as a config file's timeoutMs. */

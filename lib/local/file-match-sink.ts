@@ -25,7 +25,7 @@ export class FileMatchSink implements MatchSink {
 
   deliver(log: string, matches: readonly IdentityMatch[]): Promise<readonly IdentityMatch[]> {
     const path = this.#fileFor(log);
-    return FileStateStore.withLock(path, async () => {
+    return FileStateStore.withLock(path, async (stillHeld) => {
       const have = await deliveredKeys(path);
       const fresh: IdentityMatch[] = [];
       for (const m of matches) {
@@ -34,8 +34,14 @@ export class FileMatchSink implements MatchSink {
         have.add(key);
         fresh.push(m);
       }
-      if (fresh.length > 0)
-        await append(path, fresh.map((m) => `${JSON.stringify({ log, ...m })}\n`).join(''));
+      if (fresh.length === 0) return fresh;
+      if (!(await stillHeld())) {
+        throw new TlogError(
+          'state/conflict',
+          `lost the lock of matches file ${path} before appending; nothing appended`,
+        );
+      }
+      await append(path, fresh.map((m) => `${JSON.stringify({ log, ...m })}\n`).join(''));
       return fresh;
     });
   }

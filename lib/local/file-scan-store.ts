@@ -67,7 +67,7 @@ export class FileScanStore implements ScanStore {
     matches: readonly IdentityMatch[],
   ): Promise<boolean> {
     let moved = false;
-    await this.#update(log, (entry) => {
+    const written = await this.#update(log, (entry) => {
       const stored = entry.cursor ? entry.version : 0;
       if (stored !== expectedVersion) return;
       entry.version = stored + 1;
@@ -76,7 +76,7 @@ export class FileScanStore implements ScanStore {
       for (const m of matches) if (!known.has(matchKey(log, m))) entry.pending.push({ ...m });
       moved = true;
     });
-    return moved;
+    return moved && written;
   }
 
   async pendingMatches(log: string): Promise<readonly IdentityMatch[]> {
@@ -85,13 +85,13 @@ export class FileScanStore implements ScanStore {
 
   async markDelivered(log: string, matches: readonly IdentityMatch[]): Promise<void> {
     const done = new Set(matches.map((m) => matchKey(log, m)));
-    await this.#update(log, (entry) => {
+    await this.#updateOrThrow(log, (entry) => {
       entry.pending = entry.pending.filter((m) => !done.has(matchKey(log, m)));
     });
   }
 
   async putRangeResult(log: string, result: RangeResult): Promise<void> {
-    await this.#update(log, (entry) => {
+    await this.#updateOrThrow(log, (entry) => {
       entry.ranges[String(result.start)] = {
         start: String(result.start),
         end: String(result.end),
@@ -118,7 +118,7 @@ export class FileScanStore implements ScanStore {
   }
 
   async deleteRangeResult(log: string, start: bigint): Promise<void> {
-    await this.#update(log, (entry) => {
+    await this.#updateOrThrow(log, (entry) => {
       delete entry.ranges[String(start)];
     });
   }
@@ -135,20 +135,32 @@ export class FileScanStore implements ScanStore {
     return validateScanFile(text, path);
   }
 
-  /** Read, change and replace the file under the lock; `change` edits the log's entry in place. */
-  async #update(log: string, change: (entry: LogScanJson) => void): Promise<void> {
+  /**
+   * Read, change and replace the file under the lock; `change` edits the log's entry in place.
+   * Returns false, writing nothing, if the lock was lost before the write (taken as stale).
+   */
+  async #update(log: string, change: (entry: LogScanJson) => void): Promise<boolean> {
     const path = this.#fileFor(log);
-    await FileStateStore.withLock(path, async () => {
+    return FileStateStore.withLock(path, async (stillHeld) => {
       const file = await this.#read(log);
       const entry: LogScanJson = Object.hasOwn(file.logs, log)
         ? (file.logs[log] as LogScanJson)
         : { version: 0, pending: [], ranges: {} };
       const before = JSON.stringify(entry);
       change(entry);
-      if (JSON.stringify(entry) === before) return;
+      if (JSON.stringify(entry) === before) return true;
       file.logs[log] = entry;
-      await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+      return writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`, stillHeld);
     });
+  }
+
+  async #updateOrThrow(log: string, change: (entry: LogScanJson) => void): Promise<void> {
+    if (!(await this.#update(log, change))) {
+      throw new TlogError(
+        'state/conflict',
+        `lost the lock of scan file ${this.#fileFor(log)} before writing it; nothing written`,
+      );
+    }
   }
 }
 

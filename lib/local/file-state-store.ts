@@ -5,6 +5,15 @@
  * exclusive lock file (O_EXCL), and replace the file atomically (write temp, fsync, rename), so
  * readers see the old or the new file, never half of one, and several processes checking the
  * same state file at once lose no update and never move a head backwards.
+ *
+ * The lock names its holder (`<pid> <hostname> <random>`). A lock older than the stale limit is
+ * broken only if its holder is gone: a holder on this host that is still running (a stalled
+ * process, or a stalled check in this one) keeps its lock however long it takes, and the others
+ * wait and then fail with state/io. A holder that lost its lock anyway (broken from another host
+ * sharing the directory, which cannot see whether it is alive) checks that the lock is still its
+ * own before its rename and discards its write if not. Across hosts a window remains between
+ * that check and the rename; keep a state directory on one host.
+ *
  * Evidence goes to `<state file>.evidence/`, one file per finding, never overwritten, each
  * stamped with the time it was recorded. The last status of each log and its open conditions
  * (for `tlog-monitor status`) go to `<state file>.status.json`, apart from the heads, so a
@@ -13,10 +22,16 @@
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { link, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { TlogError } from '../errors.ts';
+import { isTlogError, TlogError } from '../errors.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
-import type { StateStore, StoredHead, StoredState } from '../monitor/state-store.ts';
+import {
+  parseRememberedShards,
+  type StateStore,
+  type StoredHead,
+  type StoredState,
+} from '../monitor/state-store.ts';
 import { type CheckRecord, nextCheckRecord, validateCheckRecord } from '../status/check-record.ts';
 
 const FORMAT = 'tlog-monitor-state/1';
@@ -59,11 +74,12 @@ export class FileStateStore implements StateStore {
 
   /**
    * Runs `fn` holding the lock of `path`, the same lock (and stale-lock rule) that guards state
-   * file writes: for the other files kept beside a state file (scan cursor, matches).
+   * file writes: for the other files kept beside a state file (scan cursor, matches). `fn` can ask
+   * whether the lock is still its own, and writes with writeAtomically.
    */
   static withLock<T>(
     path: string,
-    fn: () => Promise<T>,
+    fn: (stillHeld: () => Promise<boolean>) => Promise<T>,
     options: Omit<FileStateStoreOptions, 'fileFor'> = {},
   ): Promise<T> {
     return new FileStateStore({ ...options, fileFor: () => path }).#withLock(path, fn);
@@ -86,23 +102,41 @@ export class FileStateStore implements StateStore {
     return entry ? { version: entry.version, head: entry.head } : undefined;
   }
 
+  /**
+   * Makes sure the state of `logs` can be written, before any network work: creates each state
+   * directory and a probe file in it. Throws 'state/io' naming the directory.
+   */
+  async ensureWritable(logs: readonly string[]): Promise<void> {
+    for (const dir of new Set(logs.map((log) => dirname(this.#fileFor(log))))) {
+      await makeDirectory(dir);
+      const probe = join(dir, `.tlog-monitor-probe.${process.pid}.${randomBytes(4).toString('hex')}`);
+      try {
+        const fh = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+        await fh.close();
+        await unlink(probe);
+      } catch (e) {
+        throw ioError(`state directory ${dir} is not writable`, e);
+      }
+    }
+  }
+
   async compareAndSet(log: string, expectedVersion: number, head: StoredHead): Promise<boolean> {
     const path = this.#fileFor(log);
-    await mkdir(dirname(path), { recursive: true });
-    return this.#withLock(path, async () => {
+    await makeDirectory(dirname(path));
+    return this.#withLock(path, async (stillHeld) => {
       const file = (await readStateFile(path)) ?? { format: FORMAT, logs: {} };
       const stored = Object.hasOwn(file.logs, log) ? (file.logs[log]?.version ?? 0) : 0;
       if (stored !== expectedVersion) return false;
       file.logs[log] = { version: expectedVersion + 1, head };
-      await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
-      return true;
+      // A lock lost while writing means another writer may have moved the head: write nothing.
+      return writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`, stillHeld);
     });
   }
 
   /** Writes the evidence to a new file and returns its path. */
   async recordEvidence(log: string, result: CheckResult): Promise<string> {
     const dir = `${this.#fileFor(log)}.evidence`;
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     const recordedAt = new Date().toISOString();
     const stamp = recordedAt.replace(/[:.]/g, '-');
     const path = join(dir, `${log}-${stamp}-${result.status}-${randomBytes(3).toString('hex')}.json`);
@@ -124,12 +158,12 @@ export class FileStateStore implements StateStore {
   /** Records one finished check of `log` (its status, and the conditions it opens or closes). */
   async recordCheck(log: string, result: CheckResult): Promise<void> {
     const path = this.statusFileFor(log);
-    await mkdir(dirname(path), { recursive: true });
-    await this.#withLock(path, async () => {
+    await makeDirectory(dirname(path));
+    await this.#withLock(path, async (stillHeld) => {
       const file = (await readStatusFile(path)) ?? { format: STATUS_FORMAT, logs: {} };
       const prev = Object.hasOwn(file.logs, log) ? file.logs[log] : undefined;
       file.logs[log] = nextCheckRecord(prev, result, result.checkedAt ?? new Date().toISOString());
-      await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+      await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`, stillHeld);
     });
   }
 
@@ -139,9 +173,10 @@ export class FileStateStore implements StateStore {
     return file && Object.hasOwn(file.logs, log) ? file.logs[log] : undefined;
   }
 
-  async #withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` holding the lock of `path`; `fn` can ask whether the lock is still its own. */
+  async #withLock<T>(path: string, fn: (stillHeld: () => Promise<boolean>) => Promise<T>): Promise<T> {
     const lock = `${path}.lock`;
-    const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+    const token = `${process.pid} ${hostname()} ${randomBytes(8).toString('hex')}\n`;
     const deadline = Date.now() + this.#lockTimeoutMs;
     let delay = 2;
     for (;;) {
@@ -159,7 +194,9 @@ export class FileStateStore implements StateStore {
         if (Date.now() > deadline) {
           throw new TlogError(
             'state/io',
-            `state file ${path} is locked by another process (${lock}); gave up after ${this.#lockTimeoutMs} ms`,
+            `state file ${path} is locked by another process (${lock}); gave up after ${this.#lockTimeoutMs} ms. ` +
+              'A lock whose holder is still running on this host is never broken; if that process is not ' +
+              'tlog-monitor, remove the lock file',
           );
         }
         await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
@@ -167,7 +204,7 @@ export class FileStateStore implements StateStore {
       }
     }
     try {
-      return await fn();
+      return await fn(() => lockIsOurs(lock, token));
     } finally {
       await releaseLock(lock, token);
     }
@@ -188,6 +225,8 @@ export class FileStateStore implements StateStore {
       return (e as NodeJS.ErrnoException).code === 'ENOENT';
     }
     if (Date.now() - seen.mtimeMs < this.#staleLockMs) return false;
+    // However old, the lock of a process that is still running on this host is not stale.
+    if (await holderIsRunningHere(lock)) return false;
     const grave = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
     try {
       await rename(lock, grave);
@@ -204,6 +243,38 @@ export class FileStateStore implements StateStore {
     } finally {
       await rm(grave, { force: true });
     }
+  }
+}
+
+/** True if the lock file still holds our token. */
+async function lockIsOurs(lock: string, token: string): Promise<boolean> {
+  try {
+    return (await readFile(lock, 'utf8')) === token;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw ioError(`cannot read lock ${lock}`, e);
+  }
+}
+
+/**
+ * True if the lock names a holder on this host whose process is still running (signal 0 checks
+ * existence only; EPERM means it exists under another user). A lock from another host, or in
+ * an older format, cannot be judged here: false.
+ */
+async function holderIsRunningHere(lock: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(lock, 'utf8');
+  } catch {
+    return false;
+  }
+  const m = /^([0-9]{1,10}) (\S+) [0-9a-f]+\n$/.exec(text);
+  if (!m || m[2] !== hostname()) return false;
+  try {
+    process.kill(Number(m[1]), 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -278,12 +349,28 @@ function validateStateFile(v: unknown, path: string): StateFile {
     for (const f of ['signed', 'size', 'root', 'origin', 'verifiedAt'] as const) {
       if (typeof h?.[f] !== 'string') bad(`logs.${name}.head.${f} must be a string`);
     }
+    if (h?.retiredShards !== undefined) {
+      try {
+        parseRememberedShards(h.retiredShards);
+      } catch (e) {
+        bad(
+          `logs.${name}.head.retiredShards${(e as Error).message.startsWith('[') ? '' : ': '}${(e as Error).message}`,
+        );
+      }
+    }
   }
   return o as unknown as StateFile;
 }
 
-/** Replaces `path` with `content` atomically: temp file, fsync, rename (call it holding the lock). */
-export async function writeAtomically(path: string, content: string): Promise<void> {
+/**
+ * Writes `content` to a temp file, fsyncs it and renames it over `path`, if `stillHeld()` says
+ * just before the rename that the lock is still ours. Returns false (nothing written) if not.
+ */
+export async function writeAtomically(
+  path: string,
+  content: string,
+  stillHeld: () => Promise<boolean>,
+): Promise<boolean> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -293,10 +380,23 @@ export async function writeAtomically(path: string, content: string): Promise<vo
     } finally {
       await fh.close();
     }
+    if (!(await stillHeld())) {
+      await rm(tmp, { force: true });
+      return false;
+    }
     await rename(tmp, path);
+    return true;
   } catch (e) {
     await rm(tmp, { force: true });
-    throw ioError(`cannot write state file ${path}`, e);
+    throw isTlogError(e) ? e : ioError(`cannot write state file ${path}`, e);
+  }
+}
+
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw ioError(`cannot create state directory ${dir}`, e);
   }
 }
 

@@ -20,8 +20,13 @@ export function formatResult(r: CheckResult): string {
   const rotation = r.shardRotation
     ? ` (shard rotated ${r.shardRotation.from} → ${r.shardRotation.to}; old shard proven up to its final size ${r.shardRotation.finalSize})`
     : '';
+  const renamed = r.originChanged
+    ? ` (signer renamed ${JSON.stringify(r.originChanged.from)} → ${JSON.stringify(r.originChanged.to)})`
+    : '';
   const time = r.checkedAt !== undefined ? `${r.checkedAt.replace(/\.[0-9]+Z$/, 'Z')} ` : '';
-  const lines = [`${time}${mark} ${r.log}: ${r.status}${sizes}${rotation} (${r.durationMs} ms)`];
+  const lines = [
+    printable(`${time}${mark} ${r.log}: ${r.status}${sizes}${rotation}${renamed} (${r.durationMs} ms)`),
+  ];
   if (r.message) lines.push(`     ${printable(r.message)}`);
   if (r.evidenceRef) lines.push(`     evidence kept in ${printable(r.evidenceRef)}`);
   else if (r.evidence) lines.push('     evidence NOT stored (see the message); --json prints it');

@@ -7,6 +7,7 @@ import { checkLog } from '../monitor/check.ts';
 import { type CheckResult, exitCodeFor, worseExitCode } from '../monitor/check-result.ts';
 import type { StateStore } from '../monitor/state-store.ts';
 import { checkAndScan, type ScanWiring } from '../scan/check-and-scan.ts';
+import { followKeysThroughTuf } from '../trust/follow-keys.ts';
 
 export interface RunDeps {
   /** The bounded HTTP client for a log (its own timeout, if the config sets one). */
@@ -15,18 +16,27 @@ export interface RunDeps {
   readonly clock: Clock;
   /** While a check runs longer than `everyMs`, a line saying so every `everyMs`. */
   readonly progress?: { readonly everyMs: number; readonly report: (line: string) => void };
+  /** Where a log whose keys follow TUF (LogConfig.tufKeys) caches the repository's metadata. */
+  readonly tufCacheDir?: (log: LogConfig) => string;
   /** The identity scan of a log after its check (DESIGN.md, "Identity monitoring"); none when undefined. */
   readonly scanFor?: (log: LogConfig, http: HttpClient) => ScanWiring | undefined;
 }
 
-/** Checks one log; a log whose client cannot be built yields a monitor-error result. */
+/**
+ * Checks one log; a log whose client cannot be built (keys not available through TUF included)
+ * yields a monitor-error result.
+ */
 export async function runOne(log: LogConfig, deps: RunDeps): Promise<CheckResult> {
   let client: ReturnType<typeof createLogClient>;
   let scan: ScanWiring | undefined;
   try {
     const http = deps.httpFor(log);
-    client = createLogClient(log, http);
-    scan = deps.scanFor?.(log, http);
+    const keyed =
+      log.tufKeys === undefined || deps.tufCacheDir === undefined
+        ? log
+        : await followKeysThroughTuf(log, { http, cacheDir: deps.tufCacheDir(log), nowMs: deps.clock.now() });
+    client = createLogClient(keyed, http);
+    scan = deps.scanFor?.(keyed, http);
   } catch (e) {
     return {
       log: log.name,

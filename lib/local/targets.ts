@@ -3,23 +3,32 @@
  * line) and where their state is kept. Moved here from cli.ts unchanged in behaviour.
  */
 import { readFile } from 'node:fs/promises';
-import { parseConfigFile } from '../config/config-file.ts';
 import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
+import type { HttpClient } from '../http/ports.ts';
+import type { CheckResult } from '../monitor/check-result.ts';
 import type { Command, Values } from './cli-args.ts';
 import { FileStateStore } from './file-state-store.ts';
+import { DEFAULT_CONFIG_FILE, DEFAULT_STATE_DIR, loadConfig } from './load-config.ts';
 
 export interface Targets {
   readonly logs: LogConfig[];
   readonly store: FileStateStore;
   /** Where the state is, for the start line and `status`. */
   readonly stateLocation: string;
+  /** Trust sources (trusted roots, TUF) that could not be loaded, as `monitor-error` results. */
+  readonly trustFailures: CheckResult[];
+  /** Where each TUF-keyed log caches its repository's metadata. */
+  readonly tufCacheDir?: (log: LogConfig) => string;
 }
 
-export const DEFAULT_CONFIG = 'tlog-monitor.config.json';
-export const DEFAULT_STATE_DIR = '.tlog-monitor-state';
+export { DEFAULT_CONFIG_FILE as DEFAULT_CONFIG, DEFAULT_STATE_DIR };
 
-export async function loadTargets(command: Command, v: Values): Promise<Targets> {
+export async function loadTargets(
+  command: Command,
+  v: Values,
+  httpFor: (log: Pick<LogConfig, 'timeoutMs' | 'tlsCaBundle'>) => HttpClient,
+): Promise<Targets> {
   const adHoc = v.type !== undefined || v.url !== undefined || v['public-key'] !== undefined;
   if (adHoc) {
     if (command !== 'check')
@@ -54,12 +63,13 @@ export async function loadTargets(command: Command, v: Values): Promise<Targets>
       logs: [parseLogConfig(raw, 'command line')],
       store: FileStateStore.singleFile(v.state as string),
       stateLocation: v.state as string,
+      trustFailures: [],
     };
   }
   if (v.state !== undefined)
     throw new TlogError('usage/invalid', '--state is for an ad-hoc check; with a config use --state-dir');
-  const configPath = v.config ?? DEFAULT_CONFIG;
-  const config = parseConfigFile(await readText(configPath, '--config'), configPath);
+  const loaded = await loadConfig(v, httpFor);
+  const { config, configPath } = loaded;
   let logs = [...config.logs];
   if (v.log !== undefined) {
     logs = logs.filter((l) => l.name === v.log);
@@ -71,8 +81,13 @@ export async function loadTargets(command: Command, v: Values): Promise<Targets>
       );
     }
   }
-  const dir = v['state-dir'] ?? config.stateDir ?? DEFAULT_STATE_DIR;
-  return { logs, store: FileStateStore.directory(dir), stateLocation: dir };
+  return {
+    logs,
+    store: FileStateStore.directory(loaded.stateDir),
+    stateLocation: loaded.stateDir,
+    trustFailures: loaded.trustFailures,
+    tufCacheDir: loaded.tufCacheDir,
+  };
 }
 
 function defaultName(url: string): string {

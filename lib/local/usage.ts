@@ -2,9 +2,9 @@
 export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
 
 Usage:
-  tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--json]
-  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--timeout S] [--json]
-  tlog-monitor watch [--config FILE] [--state-dir DIR] [--timeout S] [--json] [--iterations N] [--metrics-port P]
+  tlog-monitor check --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
+  tlog-monitor check [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json]
+  tlog-monitor watch [--config FILE] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json] [--iterations N] [--metrics-port P]
   (check and watch also take --scan-max-entries N and --scan-max-seconds S)
   tlog-monitor status [--config FILE] [--log NAME] [--state-dir DIR] [--json]
   tlog-monitor status --aws --table T [--config FILE] [--log NAME] [--json]
@@ -20,6 +20,7 @@ Commands:
 Options:
   --config FILE      config file (default: tlog-monitor.config.json)
   --log NAME         only this configured log
+  --trusted-root FILE  monitor every log a Sigstore trusted_root.json lists (with or without --config)
   --state-dir DIR    directory of state files, one per log (default: config "stateDir" or .tlog-monitor-state)
   --type T           rekor-v1 | ct | tiles | static-ct
   --url URL          the log's base URL (https, or http on loopback)
@@ -28,12 +29,14 @@ Options:
   --name NAME        name for an ad-hoc log (default: derived from the URL)
   --state FILE       state file for an ad-hoc check
   --timeout S        per-request timeout in seconds (default 10)
+  --deadline S       each check's deadline in seconds, all its requests, retries and backoff
+                     included (default 60): a log that is too slow is "unreachable"
   --json             print one JSON object per line (a CheckResult, a log's status, or an error)
   --iterations N     watch: stop after N checks of each log (default: until SIGINT or SIGTERM)
   --metrics-port P   watch: serve Prometheus metrics on http://0.0.0.0:P/metrics
   --scan-max-entries N  identity scan: most entries one check scans per log (default 200000);
                      a backlog continues at the next check
-  --scan-max-seconds S  identity scan: most seconds one check scans per log (default 50)
+  --scan-max-seconds S  identity scan: most seconds one check scans per log (default: half of --deadline)
   --aws              status: read the DynamoDB table of the Lambda deployment (AWS credentials
                      and region from the usual AWS settings)
   --table T          status --aws: the table name (the stack's StateTableName output)

@@ -15,6 +15,13 @@ export function createLogClient(config: LogConfig, http: HttpClient): LogClient 
       return rekorV1Client({
         url: config.url,
         key: parsePemPublicKey(config.publicKey),
+        ...(config.publicKeys !== undefined
+          ? {
+              shardKeys: config.publicKeys
+                .filter((k) => k.key !== config.publicKey)
+                .map((k) => parsePemPublicKey(k.key)),
+            }
+          : {}),
         http,
         ...(config.origin !== undefined ? { signerName: config.origin } : {}),
       });

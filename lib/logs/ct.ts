@@ -9,7 +9,7 @@ import { verifyGetSthResponse } from '../ct/sth.ts';
 import type { HttpClient } from '../http/ports.ts';
 import type { PublicKey } from '../keys/public-key.ts';
 import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
-import { readJsonText, requireP256, withReceived } from './response.ts';
+import { readJsonText, requireP256, requirePossibleHead, withReceived } from './response.ts';
 
 export interface CtOptions {
   /** Base URL of the log, e.g. https://ctfe.sigstore.dev/2022 (no trailing slash). */
@@ -24,7 +24,11 @@ const MAX_PROOF_BYTES = 64 << 10;
 export function ctClient(options: CtOptions): LogClient {
   requireP256(options.key, 'ct');
   const verifyHead = (signed: string): VerifiedHead => {
-    const sth = withReceived(signed, () => verifyGetSthResponse(signed, options.key));
+    const sth = withReceived(signed, () => {
+      const verified = verifyGetSthResponse(signed, options.key);
+      requirePossibleHead(verified.treeSize, verified.rootHash);
+      return verified;
+    });
     return {
       size: sth.treeSize,
       rootHash: sth.rootHash,

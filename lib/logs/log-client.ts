@@ -22,23 +22,42 @@ export interface VerifiedHead {
   readonly origin: string;
   /** Rekor v1 tree ID (the shard), when the log has shards. */
   readonly shard?: string;
-  /** Timestamp in the signed data (ms since the epoch), when there is one. */
+  /**
+   * Timestamp in the signed data (ms since the epoch), when there is one: the CT STH timestamp,
+   * a static-ct checkpoint's RFC6962NoteSignature timestamp, Rekor v1's `Timestamp:` line.
+   */
   readonly timestamp?: bigint;
+  /**
+   * What to store instead of `signed` when that carries more than verifies it (a note padded
+   * with unknown signature lines): the signed text with only the verified signature lines.
+   * It re-verifies to the same head. Evidence always keeps `signed`, exactly as received.
+   */
+  readonly storable?: string;
   /** Tile logs with configured witnesses: the witnesses whose cosignatures verified. */
   readonly witnesses?: readonly string[];
 }
 
-/** What the log says now: its current head, and for Rekor the final heads of its retired shards. */
+/**
+ * A retired shard as the log lists it (Rekor v1 `inactiveShards`): tree ID, size and root as
+ * listed (unsigned), and its final signed head, verified only when a check needs that shard.
+ */
+export interface RetiredShard {
+  readonly shard: string;
+  readonly size: bigint;
+  readonly rootHash: Uint8Array;
+  /**
+   * Verifies the listed final head with the pinned key and cross-checks the listed fields
+   * (memoized). Throws TlogError: Rekor allows a key per shard, so a shard retired before a key
+   * rotation does not verify, and that counts only for a check that needs the shard.
+   */
+  verify(): VerifiedHead;
+}
+
+/** What the log says now: its current head, and for Rekor v1 its retired shards. */
 export interface LogView {
   readonly head: VerifiedHead;
-  /** Verified final heads of inactive shards (Rekor v1 `inactiveShards`), oldest first. */
-  readonly inactiveShards?: readonly VerifiedHead[];
-  /**
-   * Inactive shards whose final head does not verify with the pinned key, by the tree ID the
-   * answer gives them, with the error. Rekor allows a key per shard, so a shard retired before
-   * a key rotation is expected here; the error counts only if the stored head is on that shard.
-   */
-  readonly unverifiedShards?: ReadonlyMap<string, Error>;
+  /** Rekor v1 inactive shards, in the order listed. */
+  readonly retiredShards?: readonly RetiredShard[];
 }
 
 /** A consistency proof as received, with its parsed hashes. */

@@ -1,8 +1,9 @@
 /** Shared handling of log answers: bounded fetch to text, and tagging errors with what was received. */
-import { fromUtf8 } from '../bytes.ts';
+import { bytesEqual, fromUtf8, toBase64 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
 import type { PublicKey } from '../keys/public-key.ts';
+import { EMPTY_ROOT } from '../merkle/index.ts';
 
 /** GETs a JSON document within `maxBytes` and decodes it as strict UTF-8. */
 export async function readJsonText(http: HttpClient, url: string, maxBytes: number): Promise<string> {
@@ -31,6 +32,20 @@ export function requireP256(key: PublicKey, type: 'rekor-v1' | 'ct'): void {
     throw new TlogError(
       'key/unsupported',
       `${type} logs sign with ECDSA P-256; expected a P-256 key, the configured key is ${key.kind}`,
+    );
+  }
+}
+
+/**
+ * The empty tree has one root, SHA-256 of the empty string (RFC 9162 §2.1.1): a signed head of
+ * size 0 with any other root is impossible, and is refused before anything is stored (every
+ * honest growth after it would read as inconsistent).
+ */
+export function requirePossibleHead(size: bigint, rootHash: Uint8Array): void {
+  if (size === 0n && !bytesEqual(rootHash, EMPTY_ROOT)) {
+    throw new TlogError(
+      'response/mismatch',
+      `signed head of size 0 has root ${toBase64(rootHash)}, but the empty tree's root is SHA-256("") = ${toBase64(EMPTY_ROOT)}`,
     );
   }
 }

@@ -24,9 +24,16 @@ import { parseRfc6962VerifierKey, parseVerifierKey } from '../note/vkey.ts';
 import { type TileRootDiagnosis, tileProofEvidence } from '../tiles/proof-evidence.ts';
 import { TileHashSource } from '../tiles/tile-hash-source.ts';
 import { TileReader } from '../tiles/tile-reader.ts';
-import { parseWitnessPolicy, verifyWitnesses, type WitnessPolicy } from '../tiles/witness-policy.ts';
+import {
+  type LogSigner,
+  logKeyMaterial,
+  parseWitnessPolicy,
+  refuseSelfWitness,
+  verifyWitnesses,
+  type WitnessPolicy,
+} from '../tiles/witness-policy.ts';
 import type { LogClient, LogView, ReceivedProof, VerifiedHead } from './log-client.ts';
-import { withReceived } from './response.ts';
+import { requirePossibleHead, withReceived } from './response.ts';
 
 export interface TileLogOptions {
   readonly type: 'tiles' | 'static-ct';
@@ -34,8 +41,12 @@ export interface TileLogOptions {
   readonly url: string;
   /** The checkpoint origin to pin (first line of the checkpoint). */
   readonly origin: string;
-  /** The log's own key(s); a checkpoint needs a verified signature from one of them. */
-  readonly verifiers: readonly NoteVerifier[];
+  /**
+   * The log's own key(s); a checkpoint needs a verified signature from one of them. With
+   * witnesses configured, each must carry its key material (as tileLogVerifier's do), so that
+   * no witness holds the log's own key.
+   */
+  readonly verifiers: readonly (NoteVerifier | LogKeyVerifier)[];
   readonly http: HttpClient;
   /** Witness verifier keys (cosignature/v1 or plain Ed25519) and how many must cosign. */
   readonly witnesses?: readonly string[];
@@ -43,6 +54,9 @@ export interface TileLogOptions {
   /** Tile requests in flight at once. */
   readonly concurrency?: number;
 }
+
+/** Proof requests remembered to tell a re-fetch from a first request (a check makes a few). */
+const MAX_REMEMBERED_PROOFS = 16;
 
 /** Largest checkpoint accepted: the body plus up to 100 signature lines (c2sp.org/signed-note). */
 const MAX_CHECKPOINT_BYTES = 64 << 10;
@@ -57,16 +71,7 @@ export function tileLogClient(options: TileLogOptions): TileLogClient {
     throw new TlogError('config/invalid', `${options.type} log ${options.url}: no log key configured`);
   }
   const policy: WitnessPolicy = parseWitnessPolicy(options.witnesses, options.minWitnesses);
-  // A witness is someone other than the log: one named as the log (its origin or its key name)
-  // could be the log's own key, whose signature would then count as a cosignature.
-  const logNames = new Set([options.origin, ...options.verifiers.map((v) => v.name)]);
-  const selfWitness = policy.witnesses.find((w) => logNames.has(w.name));
-  if (selfWitness) {
-    throw new TlogError(
-      'config/invalid',
-      `${options.type} log ${options.origin}: witness ${selfWitness.name} has the log's own name; a log cannot witness itself`,
-    );
-  }
+  refuseSelfWitness(policy, logSigner(options), `${options.type} log ${options.origin}`);
   const reader = new TileReader({
     http: options.http,
     url: options.url,
@@ -79,6 +84,7 @@ export function tileLogClient(options: TileLogOptions): TileLogClient {
   const verifyHead = (signed: string, enforceWitnesses: boolean): VerifiedHead => {
     return withReceived(signed, () => {
       const { note, checkpoint } = verifyCheckpoint(signed, options.verifiers, options.origin);
+      requirePossibleHead(checkpoint.size, checkpoint.rootHash);
       const witnesses = verifyWitnesses(note.body, note.signatures, policy, enforceWitnesses);
       const timestamp = rfc6962Timestamp(note.signatures, options.verifiers);
       return {
@@ -115,6 +121,11 @@ export function tileLogClient(options: TileLogOptions): TileLogClient {
       const request = `${first.size}:${toBase64(first.rootHash)}:${second.size}:${toBase64(second.rootHash)}`;
       const fresh = asked.has(request);
       asked.add(request);
+      // Only a repeat within one check matters: keep the last few (a warm client lives for months).
+      for (const oldest of asked) {
+        if (asked.size <= MAX_REMEMBERED_PROOFS) break;
+        asked.delete(oldest);
+      }
       // Widths come from the newer verified checkpoint: every node of the proof is complete in it.
       const source = new TileHashSource(reader, second.size, { fresh });
       const hashes = await consistencyProof(first.size, second.size, source);
@@ -155,6 +166,25 @@ function rfc6962Timestamp(
   return undefined;
 }
 
+/** A log's note verifier with its public key material (see LogSigner). */
+export type LogKeyVerifier = NoteVerifier & { readonly keyMaterial: Uint8Array };
+
+function logSigner(options: TileLogOptions): LogSigner {
+  const keys: Uint8Array[] = [];
+  for (const v of options.verifiers) {
+    if ('keyMaterial' in v) keys.push(v.keyMaterial);
+    else if (policyNeedsKeys(options)) {
+      throw new TlogError(
+        'config/invalid',
+        `${options.type} log ${options.origin}: the key of ${v.name} is not known, so witnesses cannot be told apart from the log`,
+      );
+    }
+  }
+  return { names: [options.origin, ...options.verifiers.map((v) => v.name)], keys };
+}
+
+const policyNeedsKeys = (options: TileLogOptions): boolean => (options.witnesses?.length ?? 0) > 0;
+
 /**
  * The log key of a `tiles` or `static-ct` log from its configured `publicKey` (PEM SPKI or a C2SP
  * verifier key string; keys come from configuration only), signing as `origin`:
@@ -167,14 +197,14 @@ export function tileLogVerifier(
   type: 'tiles' | 'static-ct',
   publicKey: string,
   origin: string,
-): NoteVerifier {
-  const pem = publicKey.includes('-----BEGIN');
-  if (type === 'static-ct') {
-    return pem
-      ? rfc6962NoteVerifier(origin, parsePemPublicKey(publicKey))
-      : parseRfc6962VerifierKey(publicKey);
+): LogKeyVerifier {
+  const keyMaterial = logKeyMaterial(publicKey);
+  if (!publicKey.includes('-----BEGIN')) {
+    const verifier = type === 'static-ct' ? parseRfc6962VerifierKey(publicKey) : parseVerifierKey(publicKey);
+    return { ...verifier, keyMaterial };
   }
-  if (!pem) return parseVerifierKey(publicKey);
   const key: PublicKey = parsePemPublicKey(publicKey);
-  return key.kind === 'ed25519' ? ed25519NoteVerifier(origin, key) : ecdsaNoteVerifier(origin, key);
+  if (type === 'static-ct') return { ...rfc6962NoteVerifier(origin, key), keyMaterial };
+  const verifier = key.kind === 'ed25519' ? ed25519NoteVerifier(origin, key) : ecdsaNoteVerifier(origin, key);
+  return { ...verifier, keyMaterial };
 }

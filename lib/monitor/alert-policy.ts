@@ -7,7 +7,7 @@
  * Misbehaviour is notified at once. An operational condition (the log could not be checked:
  * `unreachable`, `invalid-response`, `monitor-error`) is notified only once it was seen in
  * `failuresBeforeAlert` checks with no clean check between them (a transient timeout emails
- * nobody); until then its state counts the failures (`failures`), sends nothing and is not
+ * nobody; a head signed far in the future is signed evidence and is notified at once); until then its state counts the failures (`failures`), sends nothing and is not
  * active, so a clean check resets the count and sends no `resolved` notice for it: a resolved
  * notice only ever follows a notice that was sent.
  */
@@ -176,6 +176,9 @@ export function updatesWithoutNotice(
 /** How many checks in a row must show this result's condition before its first notice. */
 function failuresNeeded(result: CheckResult, options: AlertPolicyOptions): number {
   if (MISBEHAVIOUR.has(result.status) || options.splitView) return 1;
+  // A head the log signed far ahead of the clock is signed evidence (of the log or of this
+  // monitor's clock), not a transient failure that the next check may not see again.
+  if (result.errorCode === 'timestamp/future') return 1;
   return Math.max(1, options.failuresBeforeAlert ?? 1);
 }
 

@@ -77,6 +77,12 @@ export interface CheckResult {
   /** Rekor shard rotation observed and proven in this check. */
   readonly shardRotation?: { readonly from: string; readonly to: string; readonly finalSize: string };
   /**
+   * The signed origin changed on the same shard with the same key and a consistent tree (a Rekor
+   * v1 server restarted under another host name, e.g. a new pod): the checkpoint origin lines
+   * before and after. The new head is stored.
+   */
+  readonly originChanged?: { readonly from: string; readonly to: string };
+  /**
    * Identity monitoring (DESIGN.md): the matches this check delivered, each proven in the
    * verified tree and reported once across runs. Present when the log has identities configured.
    * A match does not change the exit code.

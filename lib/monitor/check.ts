@@ -18,7 +18,10 @@ import {
   MISBEHAVIOUR,
 } from './check-result.ts';
 import { statusForError } from './classify-error.ts';
-import { type ProofOutcome, proveExtension } from './prove-extension.ts';
+import { type Misbehaviour, type ProofOutcome, proveExtension } from './prove-extension.ts';
+import { contradictsMemory, firstMemory, loadMemory, memoryAfter, type ShardMemory } from './shard-memory.ts';
+import { refuseFutureHead, signedEarlier } from './signed-time.ts';
+import { judgeSmallerHead } from './smaller-head.ts';
 import type { StateStore, StoredHead, StoredState } from './state-store.ts';
 
 export interface CheckDeps {
@@ -61,7 +64,7 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
 
   let view: LogView;
   try {
-    view = await client.fetchView();
+    view = await fetchCurrentView(deps);
   } catch (e) {
     return failed(logName, deps, e, state?.verified);
   }
@@ -72,7 +75,7 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
     if (deps.trustedHead !== undefined) {
       trusted = verifyTrustedHead(deps.client, deps.trustedHead);
       try {
-        const outcome = await proveExtension(client, trusted, current, view);
+        const outcome = await proveInOrder(client, trusted, current, view);
         if (outcome.kind !== 'extends' && outcome.kind !== 'same') {
           return keepEvidence(logName, deps, misbehaviour(outcome, trusted, current));
         }
@@ -80,7 +83,7 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
         return failed(logName, deps, e, trusted, current);
       }
     }
-    if (await store.compareAndSet(logName, 0, toStored(current, deps.clock))) {
+    if (await store.compareAndSet(logName, 0, toStored(current, deps.clock, firstMemory(view)))) {
       return {
         status: 'initialized',
         ...(trusted ? { previous: summary(trusted) } : {}),
@@ -95,28 +98,61 @@ async function runCheck(logName: string, deps: CheckDeps): Promise<Outcome> {
 
   const previous = state.verified;
   try {
-    // A smaller head may come from a lagging replica behind a load balancer: ask once more
-    // before calling it a rollback. If the second answer is smaller too (or cannot be had), the
-    // first one is judged and the evidence keeps both answers exactly as received.
-    let secondAnswer: Record<string, string> | undefined;
-    if (sameShard(previous, current) && current.size < previous.size) {
-      let again: LogView | undefined;
-      try {
-        again = await client.fetchView();
-      } catch (e) {
-        const rejected = e instanceof TlogError ? e.details?.received : undefined;
-        secondAnswer = {
-          refetchFailed: e instanceof Error ? e.message : String(e),
-          ...(typeof rejected === 'string' ? { refetchRejectedHead: rejected } : {}),
-        };
+    // A shard the log was on before (Rekor v1) must still be consistent with what was verified.
+    const memory = state.memory;
+    let contradiction = await contradictsMemory(client, memory, view);
+    // A smaller head on the same shard: proven a prefix, and then maybe a lagging replica.
+    let extraEvidence: Readonly<Record<string, string>> | undefined;
+    if (!contradiction && sameShard(previous, current) && current.size < previous.size) {
+      const verdict = await judgeSmallerHead(client, previous, current, () => fetchCurrentView(deps));
+      if (verdict.kind === 'misbehaviour') {
+        return keepEvidence(
+          logName,
+          deps,
+          misbehaviour(verdict.outcome, previous, current, verdict.extraEvidence),
+        );
       }
-      if (again && !(sameShard(previous, again.head) && again.head.size < previous.size)) view = again;
-      else if (again) secondAnswer = { refetchedHead: again.head.signed };
+      view = verdict.view;
+      extraEvidence = { firstAnswer: current.signed };
+      contradiction = await contradictsMemory(client, memory, view);
     }
-    return await settle(logName, deps, state, view, secondAnswer);
+    if (contradiction) {
+      const { remembered, head, outcome } = contradiction;
+      return keepEvidence(
+        logName,
+        deps,
+        misbehaviour(outcome, remembered, head, { storedHead: previous.signed }),
+      );
+    }
+    return await settle(logName, deps, state, view, extraEvidence);
   } catch (e) {
     return failed(logName, deps, e, previous, view.head);
   }
+}
+
+/** Fetches the log's view; a head signed too far in the future is refused before anything else. */
+async function fetchCurrentView(deps: CheckDeps): Promise<LogView> {
+  const view = await deps.client.fetchView();
+  refuseFutureHead(view.head, deps.clock.now());
+  return view;
+}
+
+/**
+ * proveExtension, after checking signed timestamps: a grown head signed earlier than the head it
+ * replaces is misbehaviour on its own (the two signed heads are the evidence).
+ */
+async function proveInOrder(
+  client: LogClient,
+  from: VerifiedHead,
+  to: VerifiedHead,
+  view: LogView,
+): Promise<ProofOutcome> {
+  if (to.size > from.size || !sameShard(from, to)) {
+    const earlier = signedEarlier(from, to);
+    if (earlier)
+      return { kind: 'rollback', message: `rollback in time: ${earlier}`, errorCode: 'timestamp/backwards' };
+  }
+  return proveExtension(client, from, to, view);
 }
 
 /** Proves the fetched head extends the stored one and moves the stored head if it does. */
@@ -132,10 +168,14 @@ async function settle(
   const current = view.head;
   const previous = start.verified;
   let state = start;
-  const outcome = await proveExtension(client, previous, current, view);
+  const outcome = await proveInOrder(client, previous, current, view);
   if (outcome.kind !== 'extends' && outcome.kind !== 'same') {
     return keepEvidence(logName, deps, misbehaviour(outcome, previous, current, extraEvidence));
   }
+  // Same key, same shard, consistent tree, another signer host in the signed origin (Rekor v1
+  // without a pinned origin; other log types have a fixed origin).
+  const renamed =
+    current.shard !== undefined && sameShard(previous, current) && previous.origin !== current.origin;
   const status: CheckStatus = outcome.kind === 'same' ? 'unchanged' : 'verified';
   const base: Outcome = {
     status,
@@ -143,12 +183,21 @@ async function settle(
     current: summary(current),
     ...cosigned(current),
     ...(outcome.kind === 'extends' && outcome.rotation ? { shardRotation: outcome.rotation } : {}),
+    ...(renamed
+      ? {
+          originChanged: { from: previous.origin, to: current.origin },
+          message: `the log now signs as ${JSON.stringify(current.origin)} (was ${JSON.stringify(previous.origin)}): same key, same tree, consistent`,
+        }
+      : {}),
   };
-  if (outcome.kind === 'same') return base;
+  // An unchanged head is not written again, unless it now names another signer: keep the new one.
+  if (outcome.kind === 'same' && !renamed) return base;
+  const retiredFinal = outcome.kind === 'extends' ? outcome.retiredFinal : undefined;
 
   // Move the head by compare-and-set; on a lost race, prove our head against the winner's.
   for (let round = 0; round < MAX_RACE_ROUNDS; round++) {
-    if (await store.compareAndSet(logName, state.version, toStored(current, deps.clock))) return base;
+    const memory = memoryAfter(state.memory, state.verified, current, retiredFinal);
+    if (await store.compareAndSet(logName, state.version, toStored(current, deps.clock, memory))) return base;
     const winner = await loadVerified(logName, deps);
     if (!winner) throw new TlogError('state/conflict', 'stored head vanished during compare-and-set');
     state = winner;
@@ -161,7 +210,7 @@ async function settle(
       }
       return base;
     }
-    const fwd = await proveExtension(client, w, current, view);
+    const fwd = await proveInOrder(client, w, current, view);
     if (fwd.kind === 'same') return base;
     if (fwd.kind !== 'extends') {
       return keepEvidence(logName, deps, misbehaviour(fwd, w, current));
@@ -185,6 +234,8 @@ function verifyTrustedHead(client: LogClient, signed: string): VerifiedHead {
 
 interface VerifiedState extends StoredState {
   readonly verified: VerifiedHead;
+  /** Rekor v1: the last verified head of every other shard the log was on. */
+  readonly memory: ShardMemory;
 }
 
 /** Loads the stored head and re-verifies its signature: stored state is never trusted as-is. */
@@ -210,7 +261,7 @@ export async function loadVerified(
       `stored head of "${logName}" says size ${state.head.size} root ${state.head.root}, but its signed head says size ${verified.size} root ${toBase64(verified.rootHash)}`,
     );
   }
-  return { ...state, verified };
+  return { ...state, verified, memory: loadMemory(logName, state.head, deps.client) };
 }
 
 function sameShard(a: VerifiedHead, b: VerifiedHead): boolean {
@@ -230,19 +281,21 @@ function cosigned(h: VerifiedHead): { cosignedBy?: readonly string[] } {
   return h.witnesses !== undefined ? { cosignedBy: h.witnesses } : {};
 }
 
-function toStored(h: VerifiedHead, clock: Clock): StoredHead {
+function toStored(h: VerifiedHead, clock: Clock, memory?: StoredHead['retiredShards']): StoredHead {
   return {
-    signed: h.signed,
+    // The signed head with only the signature lines that verified (a padded note stays storable).
+    signed: h.storable ?? h.signed,
     size: h.size.toString(),
     root: toBase64(h.rootHash),
     origin: h.origin,
     ...(h.shard !== undefined ? { shard: h.shard } : {}),
     verifiedAt: new Date(clock.now()).toISOString(),
+    ...(memory !== undefined ? { retiredShards: memory } : {}),
   };
 }
 
 function misbehaviour(
-  outcome: Exclude<ProofOutcome, { kind: 'extends' } | { kind: 'same' }>,
+  outcome: Misbehaviour,
   previous: VerifiedHead,
   current: VerifiedHead,
   extraEvidence?: Readonly<Record<string, string>>,
@@ -267,7 +320,7 @@ function misbehaviour(
 
 function failure(e: unknown, extra: Partial<Outcome> = {}): Outcome {
   const status = statusForError(e);
-  const message = e instanceof Error ? e.message : String(e);
+  const message = e instanceof TlogError ? e.message : `internal error in the monitor: ${String(e)}`;
   const errorCode = e instanceof TlogError ? e.code : 'internal';
   const received = e instanceof TlogError ? e.details?.received : undefined;
   // A head that fails its signature check is evidence too: keep it exactly as received.

@@ -3,7 +3,10 @@ import { TlogError } from '../errors.ts';
 import type { CheckStatus } from './check-result.ts';
 
 export function statusForError(e: unknown): CheckStatus {
-  if (!(e instanceof TlogError)) return 'invalid-response';
+  // Everything a log can get wrong is raised as a TlogError. Anything else is the monitor's own
+  // failure (a file or SDK error that escaped its adapter, a bug in the core): never a verdict
+  // about the log.
+  if (!(e instanceof TlogError)) return 'monitor-error';
   const c = e.code;
   if (c.startsWith('http/')) return c === 'http/too-large' ? 'invalid-response' : 'unreachable';
   switch (c) {
@@ -21,6 +24,7 @@ export function statusForError(e: unknown): CheckStatus {
     case 'state/conflict':
     case 'state/io':
     case 'config/invalid':
+    case 'trust/unavailable':
     // The monitor's own outputs (e.g. the identity scan's work queue): not the log's fault.
     case 'sink/unavailable':
     case 'key/malformed':

@@ -3,7 +3,7 @@
  * consistency proof that verifies (RFC 9162 §2.1.4.2), following Rekor shard rotation through
  * the final head of the retired shard.
  */
-import { bytesEqual, toBase64 } from '../bytes.ts';
+import { bytesEqual, preview, toBase64 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
 import type { LogClient, LogView, ReceivedProof, VerifiedHead } from '../logs/log-client.ts';
 import { verifyConsistency } from '../merkle/index.ts';
@@ -15,16 +15,24 @@ export interface ShardRotation {
   readonly finalSize: string;
 }
 
+/** A proof outcome that is misbehaviour, with what the evidence needs beyond the two heads. */
+export interface Misbehaviour {
+  readonly kind: 'fork' | 'rollback' | 'inconsistent';
+  readonly message: string;
+  readonly errorCode?: string;
+  readonly proof?: string;
+  readonly other?: Readonly<Record<string, string>>;
+}
+
 export type ProofOutcome =
   | { readonly kind: 'same' }
-  | { readonly kind: 'extends'; readonly rotation?: ShardRotation }
   | {
-      readonly kind: 'fork' | 'rollback' | 'inconsistent';
-      readonly message: string;
-      readonly errorCode?: string;
-      readonly proof?: string;
-      readonly other?: Readonly<Record<string, string>>;
-    };
+      readonly kind: 'extends';
+      readonly rotation?: ShardRotation;
+      /** With a rotation: the retired shard's final head, proven to extend the stored head. */
+      readonly retiredFinal?: VerifiedHead;
+    }
+  | Misbehaviour;
 
 /** Proves that `to` extends `from`. Network and parse failures are thrown as TlogError. */
 export async function proveExtension(
@@ -90,18 +98,17 @@ async function proveAcrossShards(
   to: VerifiedHead,
   view: LogView,
 ): Promise<ProofOutcome> {
-  const final = view.inactiveShards?.find((s) => s.shard === from.shard);
-  if (!final) {
-    // Listed, but its final head is not signed by the pinned key: that head is the one at fault.
-    const unverifiable = view.unverifiedShards?.get(from.shard ?? '');
-    if (unverifiable) throw unverifiable;
-    const listed = (view.inactiveShards ?? []).map((s) => s.shard).join(', ') || 'none';
+  const listed = view.retiredShards?.find((s) => s.shard === from.shard);
+  if (!listed) {
+    const names = (view.retiredShards ?? []).map((s) => preview(s.shard)).join(', ') || 'none';
     throw new TlogError(
       'response/shard-missing',
-      `the stored head is on shard ${from.shard ?? '(none)'}, the log's active shard is ${to.shard ?? '(none)'}, and the stored shard is not among its inactive shards (listed: ${listed})`,
+      `the stored head is on shard ${preview(from.shard ?? '(none)')}, the log's active shard is ${preview(to.shard ?? '(none)')}, and the stored shard is not among its inactive shards (listed: ${names})`,
       { received: to.signed },
     );
   }
+  // Listed, but its final head is not signed by the pinned key: that head is the one at fault.
+  const final = listed.verify();
   const inner = await proveExtension(client, from, final, { head: final });
   if (inner.kind !== 'same' && inner.kind !== 'extends') {
     return {
@@ -113,5 +120,68 @@ async function proveAcrossShards(
   return {
     kind: 'extends',
     rotation: { from: from.shard ?? '', to: to.shard ?? '', finalSize: final.size.toString() },
+    retiredFinal: final,
+  };
+}
+
+/** Whether a smaller head is a prefix of a larger one on the same shard (RFC 9162 §2.1.4.2). */
+export type PrefixOutcome =
+  | { readonly kind: 'prefix' }
+  /** A proof was had and does not verify (twice): the two heads are two different histories. */
+  | {
+      readonly kind: 'not-prefix';
+      readonly message: string;
+      readonly errorCode: string;
+      readonly proof: string;
+      readonly other?: Readonly<Record<string, string>>;
+    }
+  /** The log could not, or would not, give a proof. */
+  | { readonly kind: 'unprovable'; readonly message: string; readonly errorCode: string };
+
+/**
+ * Proves that `smaller` is a prefix of `larger` (same shard, smaller.size < larger.size) with a
+ * consistency proof from the log (computed from tiles for tile logs), asked twice before it is
+ * judged not to verify, as for growth.
+ */
+export async function provePrefix(
+  client: LogClient,
+  smaller: VerifiedHead,
+  larger: VerifiedHead,
+): Promise<PrefixOutcome> {
+  // The empty tree is a prefix of every tree; its root was checked when its head was verified.
+  if (smaller.size === 0n) return { kind: 'prefix' };
+  // Asked twice: a proof damaged in transit, or a request that failed once, is not yet a verdict.
+  const proofs: ReceivedProof[] = [];
+  let error: TlogError | undefined;
+  let fetchError: TlogError | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let proof: ReceivedProof;
+    try {
+      proof = await client.fetchConsistencyProof(smaller, larger);
+    } catch (e) {
+      if (!(e instanceof TlogError)) throw e;
+      fetchError = e;
+      continue;
+    }
+    proofs.push(proof);
+    error = consistencyError(smaller, larger, proof);
+    if (!error) return { kind: 'prefix' };
+  }
+  const [first, second] = proofs;
+  if (first === undefined || second === undefined) {
+    // Not two answers to judge: at least one request failed.
+    const why = fetchError as TlogError;
+    return {
+      kind: 'unprovable',
+      message: `the log gave no proof that size ${smaller.size} is a prefix of size ${larger.size}: ${why.message}`,
+      errorCode: why.code,
+    };
+  }
+  return {
+    kind: 'not-prefix',
+    message: `consistency proof ${smaller.size}→${larger.size} does not verify (twice): ${error?.message}`,
+    errorCode: error?.code ?? 'merkle/root-mismatch',
+    proof: second.raw,
+    ...(first.raw !== second.raw ? { other: { firstProof: first.raw } } : {}),
   };
 }

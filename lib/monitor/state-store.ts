@@ -7,13 +7,27 @@ import type { CheckResult } from './check-result.ts';
 
 /** The last verified head of one log, as stored. */
 export interface StoredHead {
-  /** The signed head exactly as received from the log; re-verified whenever it is read back. */
+  /** The signed head as received (a note keeps only its verified signature lines); re-verified whenever it is read back. */
   readonly signed: string;
   readonly size: string; // decimal
   readonly root: string; // base64
   readonly origin: string;
   readonly shard?: string;
   readonly verifiedAt: string; // ISO 8601
+  /**
+   * Rekor v1 shard memory: the last verified head of every other shard this log was seen on
+   * (a shard that comes back, or is listed again, must be consistent with it). Each `signed` is
+   * re-verified with the pinned key before a check relies on it.
+   */
+  readonly retiredShards?: readonly RememberedShard[];
+}
+
+/** The last verified head of a shard the log is no longer on. */
+export interface RememberedShard {
+  readonly shard: string;
+  readonly signed: string;
+  readonly size: string; // decimal
+  readonly root: string; // base64
 }
 
 export interface StoredState {
@@ -35,4 +49,20 @@ export interface StateStore {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a store that cannot name the place returns nothing
   recordEvidence(log: string, result: CheckResult): Promise<string | void>;
+}
+
+/**
+ * Checks the shape of stored shard memory (JSON read back from a store); throws Error naming
+ * the first bad field. The heads themselves are re-verified by the check (shard-memory.ts).
+ */
+export function parseRememberedShards(v: unknown): RememberedShard[] {
+  if (!Array.isArray(v)) throw new Error('not an array');
+  return v.map((r, i) => {
+    const o = r as Record<string, unknown> | null;
+    for (const f of ['shard', 'signed', 'size', 'root'] as const) {
+      if (typeof o?.[f] !== 'string') throw new Error(`[${i}].${f} must be a string`);
+    }
+    const { shard, signed, size, root } = o as Record<string, string>;
+    return { shard, signed, size, root } as RememberedShard;
+  });
 }

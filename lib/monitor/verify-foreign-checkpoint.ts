@@ -72,13 +72,15 @@ export async function verifyForeignCheckpoint(
       // on the retired shard is proven against that shard's final head (from the log's view), and
       // a foreign head on a newer shard is proven against the log's own head on that shard.
       const view = await deps.client.fetchView();
-      const heads = [view.head, ...(view.inactiveShards ?? [])];
-      const retired = (h: VerifiedHead) => (view.inactiveShards ?? []).some((s) => s.shard === h.shard);
+      const retired = (h: VerifiedHead) => (view.retiredShards ?? []).some((s) => s.shard === h.shard);
+      // The log's own head on a shard: the active one, or a retired shard's final head (verified now).
+      const logHeadOn = (shard: string | undefined): VerifiedHead | undefined =>
+        view.head.shard === shard ? view.head : view.retiredShards?.find((s) => s.shard === shard)?.verify();
       const [from, to] = retired(stored) && !retired(foreign) ? [stored, foreign] : [foreign, stored];
       acrossShards = to === foreign ? 'foreign-newer' : 'foreign-retired';
       outcome = await proveExtension(deps.client, from, to, view);
       if ((outcome.kind === 'same' || outcome.kind === 'extends') && to === foreign) {
-        logHead = heads.find((h) => h.shard === foreign.shard);
+        logHead = logHeadOn(foreign.shard);
         if (!logHead) {
           throw new TlogError(
             'response/shard-missing',

@@ -1,6 +1,7 @@
 /**
  * Signed-note verification against pinned keys (c2sp.org/signed-note, "Signatures"):
- * - a signature is from a known key only if its key name AND key ID both match a verifier;
+ * - a signature is from a known key only if its key name AND key ID both match a verifier (or,
+ *   for a verifier marked `anyName`, its key ID alone);
  * - signatures from unknown keys are ignored (witness cosignatures, rotated keys, other names);
  * - a signature from a known key that fails to verify rejects the whole note;
  * - a note with no verified signature from a known key is rejected.
@@ -20,6 +21,23 @@ export interface VerifiedNote {
   readonly verifiedBy: readonly { readonly name: string; readonly keyHash: Uint8Array }[];
   /** Every signature line, verified or not (e.g. witness cosignatures to check separately). */
   readonly signatures: readonly NoteSignature[];
+  /** The lines whose signatures verified with a known key, in note order. */
+  readonly verifiedSignatures: readonly NoteSignature[];
+}
+
+/** True if `sig` claims `v`'s key: key ID equal (constant time) and the name equal unless `anyName`. */
+export function claimsKey(v: NoteVerifier, sig: NoteSignature): boolean {
+  // Name compared literally (never as a pattern); key ID compared in constant time.
+  if (!v.anyName && v.name !== sig.name) return false;
+  return bytesEqual(v.keyHash, sig.keyHash);
+}
+
+/**
+ * The note re-assembled from its signed text and the given signature lines only (for storage:
+ * unsigned or unknown lines a log added are dropped, and the result still verifies the same way).
+ */
+export function noteWithLines(body: string, lines: readonly NoteSignature[]): string {
+  return `${body}\n${lines.map((s) => s.line).join('')}`;
 }
 
 /**
@@ -38,8 +56,7 @@ export function verifyKnownSignatures(
   const verified: NoteVerifier[] = [];
   for (const sig of signatures) {
     for (const v of verifiers) {
-      // Name compared literally (never as a pattern); key ID compared in constant time.
-      if (v.name !== sig.name || !bytesEqual(v.keyHash, sig.keyHash)) continue;
+      if (!claimsKey(v, sig)) continue;
       if (!v.verify(message, sig.signature)) {
         throw new TlogError(
           'note/bad-signature',
@@ -74,14 +91,15 @@ export function verifyNote(text: string | Uint8Array, verifiers: readonly NoteVe
 
   if (verifiedBy.length === 0) {
     const present = note.signatures.map((s) => keyLabel(clip(s.name), s.keyHash));
-    const expected = verifiers.map((v) => keyLabel(v.name, v.keyHash));
+    const expected = verifiers.map((v) => keyLabel(v.anyName ? '(any name)' : v.name, v.keyHash));
     throw new TlogError(
       'note/no-verified-signature',
       `no signature from a known key: note is signed by [${present.join(', ')}], expected one of [${expected.join(', ')}]`,
       { present, expected },
     );
   }
-  return { text: note.text, body: note.body, verifiedBy, signatures: note.signatures };
+  const verifiedSignatures = note.signatures.filter((sig) => verifiers.some((v) => claimsKey(v, sig)));
+  return { text: note.text, body: note.body, verifiedBy, signatures: note.signatures, verifiedSignatures };
 }
 
 /** Names come from untrusted input: keep messages bounded. */

@@ -7,7 +7,7 @@
  */
 import type { ScanTarget } from '../entries/entry-source.ts';
 import { TlogError } from '../errors.ts';
-import type { LogClient, LogView, VerifiedHead } from '../logs/log-client.ts';
+import type { LogClient, LogView, RetiredShard, VerifiedHead } from '../logs/log-client.ts';
 
 /** The verified tree of one shard: the verified head's, or a retired shard's final head. */
 export interface ShardTree {
@@ -43,9 +43,10 @@ export function targetResolver(client: LogClient, head: VerifiedHead): TargetRes
     async treeFor(shard) {
       if ((shard ?? '') === (head.shard ?? '')) return { head, retired: false };
       const v = client.type === 'rekor-v1' ? await shards() : undefined;
-      const retired = v?.inactiveShards?.find((s) => s.shard === shard);
+      const retired = v?.retiredShards?.find((s) => s.shard === shard);
       if (!retired) throw shardMissing(shard, head, v);
-      return { head: retired, retired: true };
+      // The cursor's shard: its final head must verify with the pinned key (a TlogError if not).
+      return { head: retired.verify(), retired: true };
     },
     async targetFor(tree) {
       if (client.type !== 'rekor-v1') return { head: tree.head };
@@ -76,34 +77,42 @@ export function targetResolver(client: LogClient, head: VerifiedHead): TargetRes
  */
 async function shardsUpToHead(view: LogView, head: VerifiedHead): Promise<VerifiedHead[]> {
   const order: VerifiedHead[] = [];
-  for (const s of view.inactiveShards ?? []) {
+  for (const s of view.retiredShards ?? []) {
     if (s.shard === head.shard) break;
-    order.push(s);
+    order.push(signedFinalHead(s, head));
   }
   order.push(head);
   return order;
 }
 
-/** Sum of the final sizes of the shards retired before `target`'s shard (inactiveShards is oldest first). */
+/**
+ * Sum of the signed final sizes of the shards retired before `target`'s shard (listed oldest
+ * first). A listed size is not signed: an offset built on one would misplace every entry.
+ */
 function indexOffset(view: LogView, target: VerifiedHead): bigint {
-  if (view.unverifiedShards !== undefined && view.unverifiedShards.size > 0) {
-    const ids = [...view.unverifiedShards.keys()].join(', ');
-    throw new TlogError(
-      'response/shard-missing',
-      `cannot map shard ${target.shard ?? '(none)'}'s tree indices to global log indices: the final heads of inactive shards ${ids} do not verify with the pinned key, so their sizes are unknown`,
-    );
-  }
   let offset = 0n;
-  for (const s of view.inactiveShards ?? []) {
+  for (const s of view.retiredShards ?? []) {
     if (s.shard === target.shard) return offset;
-    offset += s.size;
+    offset += signedFinalHead(s, target).size;
   }
   if ((view.head.shard ?? '') === (target.shard ?? '')) return offset;
   throw shardMissing(target.shard, view.head, view);
 }
 
+/** A retired shard's verified final head; 'response/shard-missing' (could not scan) if it does not verify. */
+function signedFinalHead(s: RetiredShard, target: VerifiedHead): VerifiedHead {
+  try {
+    return s.verify();
+  } catch (e) {
+    throw new TlogError(
+      'response/shard-missing',
+      `cannot map shard ${target.shard ?? '(none)'}'s tree indices to global log indices: the final head of retired shard ${s.shard} does not verify with the pinned key, so its size is unknown (${(e as Error).message})`,
+    );
+  }
+}
+
 function shardMissing(shard: string | undefined, head: VerifiedHead, view: LogView | undefined): TlogError {
-  const listed = (view?.inactiveShards ?? []).map((s) => s.shard).join(', ') || 'none';
+  const listed = (view?.retiredShards ?? []).map((s) => s.shard).join(', ') || 'none';
   return new TlogError(
     'response/shard-missing',
     `the scan cursor is on shard ${shard ?? '(none)'}, the verified head on shard ${head.shard ?? '(none)'}, and the cursor's shard is not among the log's inactive shards (listed: ${listed})`,

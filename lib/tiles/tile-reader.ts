@@ -3,7 +3,9 @@
  * - a partial tile is fetched at `.p/<W>`; if the log answers 404 (logs may delete partial tiles
  *   once the full tile exists) the full tile is fetched instead and its first W hashes used;
  * - every answer must be exactly the size its path implies (W·32 or 8192 bytes);
- * - tiles are cached for the life of the reader (one check), wider reads served from the cache;
+ * - tiles are cached, wider reads served from the cache; the cache keeps the MAX_CACHED_TILES
+ *   most recently used tiles (at most 8 KiB each), so a reader kept for months (a warm Lambda's
+ *   client) holds a bounded amount of memory however much the log grows;
  * - at most `concurrency` requests are in flight; timeouts, size caps and retries are the
  *   HttpClient's, the same as for every other log client.
  */
@@ -19,6 +21,13 @@ import {
 } from './layout.ts';
 
 export const DEFAULT_TILE_CONCURRENCY = 6;
+
+/**
+ * Tiles kept in the cache (at most 64 × 8 KiB = 512 KiB). A consistency proof reads at most
+ * two or three tiles per tile level (five levels reach 2^40 entries), and a check reads each
+ * tile once more at most, so one check never evicts what it still needs.
+ */
+export const MAX_CACHED_TILES = 64;
 
 export interface TileReaderOptions {
   readonly http: HttpClient;
@@ -53,7 +62,7 @@ export class TileReader {
   readonly #http: HttpClient;
   readonly #url: string;
   readonly #concurrency: number;
-  /** `L/N` → the widest answer seen for that tile. */
+  /** `L/N` → the widest answer seen for that tile; in order of last use (oldest first). */
   readonly #cache = new Map<string, ServedTile>();
   readonly stats: TileReadStats = { requests: 0, bytes: 0, fallbacks: 0, cacheHits: 0 };
 
@@ -89,18 +98,34 @@ export class TileReader {
     return { hashes, served };
   }
 
+  /** Tiles in the cache now (at most MAX_CACHED_TILES). */
+  get cachedTiles(): number {
+    return this.#cache.size;
+  }
+
   async #read(tile: TileId, fresh: boolean): Promise<ServedTile> {
     const k = key(tile.level, tile.index);
     const cached = this.#cache.get(k);
     if (!fresh && cached && cached.bytes.length >= tile.width * HASH_BYTES) {
       this.stats.cacheHits++;
+      this.#remember(k, cached);
       return cached;
     }
     const answer = await this.#fetch(tile);
     // A re-fetch replaces what was cached (it may have been damaged); otherwise keep the widest.
     const now = this.#cache.get(k);
-    if (fresh || !now || answer.bytes.length >= now.bytes.length) this.#cache.set(k, answer);
+    this.#remember(k, fresh || !now || answer.bytes.length >= now.bytes.length ? answer : now);
     return answer;
+  }
+
+  /** Caches `tile` as the most recently used, dropping the least recently used beyond the limit. */
+  #remember(k: string, tile: ServedTile): void {
+    this.#cache.delete(k);
+    this.#cache.set(k, tile);
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= MAX_CACHED_TILES) break;
+      this.#cache.delete(oldest);
+    }
   }
 
   async #fetch(tile: TileId): Promise<ServedTile> {

@@ -9,6 +9,7 @@
  */
 import { bytesEqual, toHex, utf8 } from '../bytes.ts';
 import { TlogError } from '../errors.ts';
+import { parsePemPublicKey } from '../keys/public-key.ts';
 import type { NoteSignature } from '../note/note.ts';
 import type { NoteVerifier } from '../note/verifier.ts';
 import { verifyKnownSignatures } from '../note/verify-note.ts';
@@ -17,6 +18,8 @@ import { parseVerifierKeyParts, parseWitnessVerifierKey } from '../note/vkey.ts'
 export interface Witness {
   /** The witness name (the key name of its verifier key). */
   readonly name: string;
+  /** Its public key material: the raw 32 bytes of an Ed25519 key, else the DER SubjectPublicKeyInfo. */
+  readonly key: Uint8Array;
   /** Every verifier its configured key yields (e.g. cosignature/v1 and plain Ed25519). */
   readonly verifiers: readonly NoteVerifier[];
 }
@@ -50,7 +53,7 @@ export function parseWitnessPolicy(vkeys: readonly string[] = [], minWitnesses =
       );
     }
     seen.push({ name, key, at });
-    return { name, verifiers: parseWitnessVerifierKey(vkey) };
+    return { name, key, verifiers: parseWitnessVerifierKey(vkey) };
   });
   if (!Number.isInteger(minWitnesses) || minWitnesses < 0 || minWitnesses > witnesses.length) {
     throw new TlogError(
@@ -59,6 +62,42 @@ export function parseWitnessPolicy(vkeys: readonly string[] = [], minWitnesses =
     );
   }
   return { witnesses, minWitnesses };
+}
+
+/**
+ * The key material of a log key configured as PEM SPKI or as a verifier key string, in the form
+ * of Witness.key: the raw 32 bytes of an Ed25519 key, else the DER SPKI (verifier key types 0x02
+ * and 0x05 hold a DER SPKI after the type byte). Throws 'key/*'.
+ */
+export function logKeyMaterial(publicKey: string): Uint8Array {
+  if (!publicKey.includes('-----BEGIN')) return parseVerifierKeyParts(publicKey).key.slice();
+  const key = parsePemPublicKey(publicKey);
+  return (key.kind === 'ed25519' ? key.raw : key.spki).slice();
+}
+
+/** Who a log signs as: the names on its signature lines and its public key material. */
+export interface LogSigner {
+  readonly names: readonly string[];
+  /** Raw 32 bytes for an Ed25519 key, else the DER SubjectPublicKeyInfo (as Witness.key). */
+  readonly keys: readonly Uint8Array[];
+}
+
+/**
+ * A witness is someone other than the log. One named as the log (its origin or its key name), or
+ * holding the log's own key under any name, would let the log's own signature count as a
+ * cosignature: an Ed25519 note signature does not cover the key name, so the log's line can be
+ * copied under the witness name, and the log can make cosignature/v1 lines with its own key.
+ * Throws 'config/invalid' naming the witness.
+ */
+export function refuseSelfWitness(policy: WitnessPolicy, log: LogSigner, what: string): void {
+  for (const w of policy.witnesses) {
+    const byName = log.names.includes(w.name);
+    if (!byName && !log.keys.some((k) => bytesEqual(k, w.key))) continue;
+    throw new TlogError(
+      'config/invalid',
+      `${what}: witness ${w.name} ${byName ? "has the log's own name" : "holds the log's own key"}; a log cannot witness itself`,
+    );
+  }
 }
 
 /**

@@ -231,6 +231,15 @@ describe('operational conditions wait for failuresBeforeAlert checks in a row', 
     assert.equal(s[0]?.failures, 1, 'counting starts again');
   });
 
+  it('a head signed far in the future is notified at once: signed evidence, not a transient failure', () => {
+    const future = { ...result('invalid-response'), errorCode: 'timestamp/future' };
+    const notices = decideAlerts(future, [], T0, 6 * H, opts);
+    assert.deepEqual(
+      notices.map((a) => `${a.alert.kind} ${a.alert.condition} ${a.alert.severity}`),
+      ['new invalid-response warning'],
+    );
+  });
+
   it('misbehaviour is notified at once, and resolved after', () => {
     const r = step([], 'fork', T0);
     assert.deepEqual(r.notices, ['new fork']);

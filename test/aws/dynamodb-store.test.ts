@@ -166,14 +166,15 @@ describe('DynamoStore on moto', () => {
     assert.equal(await store.load('a').then((x) => x?.version), 2, 'ALERT# items do not disturb HEAD');
   });
 
-  it('a missing table is a state/io error naming DynamoDB', async () => {
+  it('a missing table is a state/io error naming DynamoDB and the table', async () => {
     const missing = new DynamoStore({ client: clients.dynamo, tableName: 'no-such-table' });
     await assert.rejects(
       missing.load('a'),
       (e: unknown) =>
         e instanceof TlogError &&
         e.code === 'state/io' &&
-        /DynamoDB: cannot read the HEAD item/.test(e.message),
+        /DynamoDB: cannot read the HEAD item/.test(e.message) &&
+        e.message.includes('no-such-table'),
     );
   });
 });

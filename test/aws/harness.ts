@@ -68,7 +68,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export type HarnessOptions = { type?: TestLogType; initialSize?: number; extraEnv?: Record<string, string> };
+export type HarnessOptions = {
+  type?: TestLogType;
+  initialSize?: number;
+  extraEnv?: Record<string, string>;
+  /** Rekor v1: the test log's origin (`<host> - <treeID>`), and whether the config pins the host (default true). */
+  origin?: string;
+  pinOrigin?: boolean;
+};
 
 /**
  * The harness of the calling suite: registers a `before` hook that starts it and an `after` hook
@@ -102,13 +109,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const log = await startTestLog({
       type: options.type ?? 'rekor-v1',
       initialSize: options.initialSize ?? 5,
+      ...(options.origin !== undefined ? { origin: options.origin } : {}),
     });
     const logConfig = {
       name: LOG_NAME,
       type: log.type,
       url: log.url,
       publicKey: log.publicKeyPem,
-      ...(log.type === 'rekor-v1' ? { origin: log.keyName } : {}),
+      ...(log.type === 'rekor-v1' && options.pinOrigin !== false ? { origin: log.keyName } : {}),
       timeoutMs: 5_000,
     };
     const env = {

@@ -402,6 +402,29 @@ describe('parseLogConfig: every rule names the log and the field', () => {
     );
   });
 
+  it("witnesses: none may be the log itself, by name or by the log's own key under another name", () => {
+    const at = 'logs[0] ("rekor-v2").witnesses';
+    const b64 = V2_VKEY.slice(V2_VKEY.indexOf('+', V2_VKEY.indexOf('+') + 1) + 1);
+    const raw = fromBase64(b64).subarray(1);
+    const disguised = `witness.example+${toHex(c2spKeyHash('witness.example', 0x04, raw))}+${Buffer.concat([Uint8Array.of(0x04), raw]).toString('base64')}`;
+    assertConfigIssue(
+      tilesWith({ witnesses: [NAVIGLI, disguised] }),
+      at,
+      "the log's own key",
+      'cannot witness itself',
+    );
+    // The same with the log key configured as PEM (Ed25519) and the origin given.
+    assertConfigIssue(
+      tilesWith({
+        publicKey: V2_ED25519_PEM,
+        origin: 'log2025-1.rekor.sigstore.dev',
+        witnesses: [disguised],
+      }),
+      at,
+      'cannot witness itself',
+    );
+  });
+
   it('minWitnesses: a whole number from 0 to the number of witnesses', () => {
     const at = 'logs[0] ("rekor-v2").minWitnesses';
     assertConfigIssue(

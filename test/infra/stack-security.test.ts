@@ -68,6 +68,36 @@ describe('alerts key, topic and dead-letter queue', () => {
     assert.deepEqual(asList(cw.Action).sort(), ['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
+  test('CloudWatch may use the key only for alarms of this account (no confused deputy)', () => {
+    const cw = (key.props.KeyPolicy.Statement as Cfn[]).filter(
+      (s) => s.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    assert.equal(cw.length, 1, 'one key policy statement for cloudwatch.amazonaws.com');
+    // The same conditions as the topic policy's statement for CloudWatch.
+    assert.deepEqual(cw[0]?.Condition, {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    });
+    const policy = resourceOf(template, 'AWS::SNS::TopicPolicy', 'MonitorAlertTopicPolicy');
+    const topicCw = (policy.props.PolicyDocument.Statement as Cfn[]).find((s) => s.Effect === 'Allow');
+    assert.deepEqual(cw[0]?.Condition, topicCw?.Condition);
+  });
+
   test('the topic is encrypted with the key and refuses publishing without TLS', () => {
     assert.deepEqual(topic.props.KmsMasterKeyId, arnOf(key.id));
     const policy = resourceOf(template, 'AWS::SNS::TopicPolicy', 'MonitorAlertTopicPolicy');

@@ -13,14 +13,19 @@ import type { CheckResult } from '../../lib/monitor/check-result.ts';
 import { MemoryStateStore } from '../support/memory-state-store.ts';
 import { startTestLog, type TestLog } from '../support/test-log-server.ts';
 
-/** A clock that jumps an hour on every reading, so no interval is ever waited for. */
+/**
+ * A clock that jumps an hour on every reading, so no interval is ever waited for. It starts at
+ * the real time: the test log signs its heads with the real time, and a head signed ahead of the
+ * monitor's clock is refused.
+ */
 function racingClock(): Clock {
-  let t = 0;
+  let t = Date.now();
   return { now: () => (t += 3_600_000), sleep: async () => {} };
 }
 
-/** A clock that never moves: every interval is waited for in full (unless stopped). */
-const frozenClock: Clock = { now: () => 0, sleep: async () => {} };
+/** A clock that never moves (from the real time at start): every interval is waited for in full (unless stopped). */
+const frozenAt = Date.now();
+const frozenClock: Clock = { now: () => frozenAt, sleep: async () => {} };
 
 describe('watchLogs', () => {
   let log: TestLog;

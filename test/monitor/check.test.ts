@@ -12,7 +12,13 @@ import type { LogView, VerifiedHead } from '../../lib/logs/log-client.ts';
 import { checkLog } from '../../lib/monitor/check.ts';
 import { exitCodeFor } from '../../lib/monitor/check-result.ts';
 import { MemoryStateStore } from '../support/memory-state-store.ts';
-import { type Script, ScriptedTree, scriptedClient } from '../support/test-log-scripted.ts';
+import {
+  retired,
+  type Script,
+  ScriptedTree,
+  scriptedClient,
+  unverifiable,
+} from '../support/test-log-scripted.ts';
 
 const clock: Clock = { now: () => 1_700_000_000_000, sleep: async () => {} };
 
@@ -350,7 +356,7 @@ describe('checkLog', () => {
     const finalA = await tree.head();
     const b = new ScriptedTree('B', 3);
     trees.set('B', b);
-    setView(async () => ({ head: await b.head(), inactiveShards: [finalA] }));
+    setView(async () => ({ head: await b.head(), retiredShards: [retired(finalA)] }));
     const r = await check();
     assert.equal(r.status, 'verified');
     assert.deepEqual(r.shardRotation, { from: 'A', to: 'B', finalSize: '14' });
@@ -363,7 +369,7 @@ describe('checkLog', () => {
     await check();
     const b = new ScriptedTree('B', 3);
     trees.set('B', b);
-    setView(async () => ({ head: await b.head(), inactiveShards: [] }));
+    setView(async () => ({ head: await b.head(), retiredShards: [] }));
     const r = await check();
     assert.equal(r.status, 'invalid-response');
     assert.equal(r.errorCode, 'response/shard-missing');
@@ -379,8 +385,7 @@ describe('checkLog', () => {
     const rejected = new TlogError('note/bad-signature', 'fake signature invalid', { received: forged });
     setView(async () => ({
       head: await b.head(),
-      inactiveShards: [],
-      unverifiedShards: new Map([['A', rejected]]),
+      retiredShards: [unverifiable('A', 12n, new Uint8Array(32), rejected)],
     }));
     const r = await check();
     assert.equal(r.status, 'bad-signature');
@@ -400,7 +405,7 @@ describe('checkLog', () => {
     const rejected = new TlogError('note/bad-signature', 'signed by a retired key');
     setView(async () => ({
       head: await b.head(),
-      inactiveShards: [finalA],
+      retiredShards: [retired(finalA)],
       unverifiedShards: new Map([['Z', rejected]]),
     }));
     const r = await check();
@@ -414,7 +419,7 @@ describe('checkLog', () => {
     const finalA = await new ScriptedTree('A', 10, 9).head();
     const b = new ScriptedTree('B', 3);
     trees.set('B', b);
-    setView(async () => ({ head: await b.head(), inactiveShards: [finalA] }));
+    setView(async () => ({ head: await b.head(), retiredShards: [retired(finalA)] }));
     const r = await check();
     assert.equal(r.status, 'fork');
     assert.equal(r.evidence?.other?.retiredShardFinalHead, finalA.signed);

@@ -10,7 +10,7 @@ import type { LogView } from '../../lib/logs/log-client.ts';
 import { checkLog } from '../../lib/monitor/check.ts';
 import { verifyForeignCheckpoint } from '../../lib/monitor/verify-foreign-checkpoint.ts';
 import { MemoryStateStore } from '../support/memory-state-store.ts';
-import { ScriptedTree, scriptedClient } from '../support/test-log-scripted.ts';
+import { retired, ScriptedTree, scriptedClient } from '../support/test-log-scripted.ts';
 
 const clock: Clock = { now: () => 1_700_000_000_000, sleep: async () => {} };
 
@@ -29,7 +29,7 @@ async function setup() {
   const rotate = async () => {
     a.grow(4);
     const finalA = await a.head();
-    view = async () => ({ head: await b.head(), inactiveShards: [finalA] });
+    view = async () => ({ head: await b.head(), retiredShards: [retired(finalA)] });
   };
   return { a, b, store, deps, rotate };
 }

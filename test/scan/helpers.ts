@@ -29,7 +29,12 @@ export function scanSetup(size = 10, options: ScanOptions = {}) {
   const script: Script = {
     view: async (): Promise<LogView> => ({
       head: await (trees.get(active) as ScriptedTree).head(),
-      inactiveShards: await Promise.all(retired.map((s) => (trees.get(s) as ScriptedTree).head())),
+      retiredShards: await Promise.all(
+        retired.map(async (s) => {
+          const final = await (trees.get(s) as ScriptedTree).head();
+          return { shard: s, size: final.size, rootHash: final.rootHash, verify: () => final };
+        }),
+      ),
     }),
   };
   const { client, calls } = scriptedClient(trees, script);

@@ -5,7 +5,13 @@
  */
 import { toBase64 } from '../../lib/bytes.ts';
 import { TlogError } from '../../lib/errors.ts';
-import type { LogClient, LogView, ReceivedProof, VerifiedHead } from '../../lib/logs/log-client.ts';
+import type {
+  LogClient,
+  LogView,
+  ReceivedProof,
+  RetiredShard,
+  VerifiedHead,
+} from '../../lib/logs/log-client.ts';
 import { consistencyProof, MemoryHashSource, treeRoot } from '../../lib/merkle/index.ts';
 
 /** A tree whose heads are "signed" as JSON with a marker, so tests can forge or break signatures. */
@@ -23,15 +29,17 @@ export class ScriptedTree {
     for (let i = start; i < start + n; i++)
       this.source.appendData(new TextEncoder().encode(`${this.shard}/${this.salt}/${i}`));
   }
-  async head(size = this.source.size): Promise<VerifiedHead> {
+  /** A "signed" head of this tree at `size`, with a signed timestamp (ms) if one is given. */
+  async head(size = this.source.size, timestamp?: bigint): Promise<VerifiedHead> {
     const rootHash = await treeRoot(size, this.source);
     const signed = JSON.stringify({
       sig: 'ok',
       shard: this.shard,
       size: size.toString(),
       root: toBase64(rootHash),
+      ...(timestamp !== undefined ? { ts: timestamp.toString() } : {}),
     });
-    return { size, rootHash, signed, origin: `test - ${this.shard}`, shard: this.shard };
+    return verifyFake(signed);
   }
 }
 
@@ -45,6 +53,7 @@ export function verifyFake(signed: string): VerifiedHead {
     signed,
     origin: `test - ${o.shard}`,
     shard: o.shard,
+    ...(o.ts !== undefined ? { timestamp: BigInt(o.ts) } : {}),
   };
 }
 
@@ -73,4 +82,21 @@ export function scriptedClient(trees: Map<string, ScriptedTree>, script: Script)
     verifyStoredHead: verifyFake,
   };
   return { client, calls, honestProof };
+}
+
+/** A retired shard as a Rekor view lists it, whose final head is `head` (already "verified"). */
+export function retired(head: VerifiedHead): RetiredShard {
+  return { shard: head.shard ?? '', size: head.size, rootHash: head.rootHash, verify: () => head };
+}
+
+/** A retired shard listed with a final head that does not verify: `verify()` throws `error`. */
+export function unverifiable(shard: string, size: bigint, rootHash: Uint8Array, error: Error): RetiredShard {
+  return {
+    shard,
+    size,
+    rootHash,
+    verify: () => {
+      throw error;
+    },
+  };
 }

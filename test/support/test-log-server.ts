@@ -110,6 +110,31 @@ export interface TestLog {
   rotateShard(): void;
   /** Rekor: the most recently retired shard disappears from inactiveShards (and its proofs). */
   dropInactiveShard(): void;
+  /**
+   * Heads are signed with this timestamp (ms since the epoch; Rekor: its `Timestamp:` line)
+   * instead of the time of serving, until reset().
+   */
+  signAt(timestampMs: number): void;
+  /**
+   * The next head answer only is a validly signed head of size `toSize` (smaller than now) over
+   * another history (its last leaf differs); proofs and later answers stay honest.
+   */
+  serveForkedHeadOnce(toSize: number): void;
+  /**
+   * Rekor: the server now signs under another host name (origin `<hostname> - <treeID>` and
+   * signature line name), as after a restart in another pod. Same key; not undone by reset().
+   */
+  renameSigner(hostname: string): void;
+  /** Rekor: every checkpoint carries `lines` extra unsigned signature lines of about `bytes` each, until reset(). */
+  padSignatures(lines: number, bytes: number): void;
+  /**
+   * Rekor: the most recently retired shard is served as the active one again, at size `toSize`
+   * over another history (its last leaf differs), and the active shard is listed as retired;
+   * proofs for that shard come from the other history. Until reset().
+   */
+  reactivateRetiredShard(toSize: number): void;
+  /** Rekor: the most recently retired shard is listed with a rewritten final head (same size, last leaf differs), until reset(). */
+  rewriteRetiredShard(): void;
   /** Back to honest behaviour: clears every switch (fork and rollback included); keeps the leaves and shards. */
   reset(): void;
   close(): Promise<void>;
@@ -154,7 +179,7 @@ class TestLogImpl implements TestLog {
   private readonly signer: TestSigner;
   private readonly otherSigner: TestSigner;
   private readonly prefix: string;
-  private readonly hostname: string;
+  private hostname: string;
   /** Origins configured verbatim (not `<host> - <id>`), per tree. */
   private readonly verbatimOrigins = new Map<TestTree, string>();
   private active: TestTree;
@@ -165,6 +190,13 @@ class TestLogImpl implements TestLog {
   private signatureFault: 'pinned' | 'signer' | undefined;
   private originFault = false;
   private responseFaults: Fault<ResponseFault>[] = [];
+  private fixedTimestampMs: number | undefined;
+  private forkedHeadOnce: TestTree | undefined;
+  private padding: { lines: number; bytes: number } | undefined;
+  /** A retired shard served as active again over another history (and the shard it displaced). */
+  private reactivated: { tree: TestTree; displaced: TestTree } | undefined;
+  /** A retired shard listed with another history. */
+  private rewritten: { original: TestTree; tree: TestTree } | undefined;
 
   constructor(options: StartTestLogOptions) {
     this.type = options.type;
@@ -228,7 +260,7 @@ class TestLogImpl implements TestLog {
   }
 
   signedHead(): string {
-    return this.type === 'ct' ? JSON.stringify(this.sth()) : this.checkpoint(this.active);
+    return this.type === 'ct' ? JSON.stringify(this.sth(this.active)) : this.checkpoint(this.active);
   }
 
   // --- switches --------------------------------------------------------------------------
@@ -277,12 +309,52 @@ class TestLogImpl implements TestLog {
     if (this.inactive.pop() === undefined) throw new Error('dropInactiveShard: there is no inactive shard');
   }
 
+  signAt(timestampMs: number): void {
+    this.fixedTimestampMs = timestampMs;
+  }
+
+  serveForkedHeadOnce(toSize: number): void {
+    if (!Number.isSafeInteger(toSize) || toSize < 1 || toSize >= this.active.size) {
+      throw new RangeError(`serveForkedHeadOnce: expected 1 ≤ size < ${this.active.size}, got ${toSize}`);
+    }
+    this.forkedHeadOnce = otherHistory(this.active.treeId, toSize);
+  }
+
+  renameSigner(hostname: string): void {
+    this.rekorOnly('renameSigner');
+    this.hostname = hostname;
+  }
+
+  padSignatures(lines: number, bytes: number): void {
+    this.rekorOnly('padSignatures');
+    this.padding = { lines, bytes };
+  }
+
+  reactivateRetiredShard(toSize: number): void {
+    this.rekorOnly('reactivateRetiredShard');
+    const retired = this.inactive.at(-1);
+    if (retired === undefined) throw new Error('reactivateRetiredShard: there is no inactive shard');
+    this.reactivated = { tree: otherHistory(retired.treeId, toSize), displaced: retired };
+  }
+
+  rewriteRetiredShard(): void {
+    this.rekorOnly('rewriteRetiredShard');
+    const original = this.inactive.at(-1);
+    if (original === undefined) throw new Error('rewriteRetiredShard: there is no inactive shard');
+    this.rewritten = { original, tree: otherHistory(original.treeId, original.size) };
+  }
+
   reset(): void {
     this.active.clearSwitches();
     this.proofFault = undefined;
     this.signatureFault = undefined;
     this.originFault = false;
     this.responseFaults = [];
+    this.fixedTimestampMs = undefined;
+    this.forkedHeadOnce = undefined;
+    this.padding = undefined;
+    this.reactivated = undefined;
+    this.rewritten = undefined;
   }
 
   async close(): Promise<void> {
@@ -306,15 +378,45 @@ class TestLogImpl implements TestLog {
     return { signer: this.otherSigner, hint };
   }
 
-  private checkpoint(tree: TestTree): string {
-    const origin = this.originFault ? `evil.${this.hostname} - ${tree.treeId}` : this.originOf(tree);
-    const body = rekorCheckpointBody(origin, tree.size, tree.root(), BigInt(Date.now()) * 1_000_000n);
-    const { signer, hint } = this.headSigner();
-    return signNote(body, this.hostname, signer, hint);
+  private timestampMs(): number {
+    return this.fixedTimestampMs ?? Date.now();
   }
 
-  private sth(): GetSthJson {
-    return signSth(this.headSigner().signer, Date.now(), this.active.size, this.active.root());
+  private checkpoint(tree: TestTree): string {
+    const origin = this.originFault ? `evil.${this.hostname} - ${tree.treeId}` : this.originOf(tree);
+    const body = rekorCheckpointBody(origin, tree.size, tree.root(), BigInt(this.timestampMs()) * 1_000_000n);
+    const { signer, hint } = this.headSigner();
+    const note = signNote(body, this.hostname, signer, hint);
+    if (this.padding === undefined) return note;
+    const { lines, bytes } = this.padding;
+    // Unsigned lines by unknown keys (valid base64, 4-byte key ID + junk): ignored by a verifier.
+    const pad = Array.from({ length: lines }, (_, i) => {
+      const blob = Buffer.alloc(4 + bytes, i + 1).toString('base64');
+      return `\u2014 pad-${i}.test.local ${blob}\n`;
+    });
+    return `${note}${pad.join('')}`;
+  }
+
+  /** The tree whose head is served now: a one-off forked head, a re-activated shard, or the active one. */
+  private servedTree(): TestTree {
+    const once = this.forkedHeadOnce;
+    if (once !== undefined) {
+      this.forkedHeadOnce = undefined;
+      return once;
+    }
+    return this.reactivated?.tree ?? this.active;
+  }
+
+  /** Retired shards as listed now (switches applied). */
+  private listedInactive(): TestTree[] {
+    const r = this.reactivated;
+    const listed = r ? [...this.inactive.filter((t) => t !== r.displaced), this.active] : this.inactive;
+    const w = this.rewritten;
+    return w ? listed.map((t) => (t === w.original ? w.tree : t)) : listed;
+  }
+
+  private sth(tree = this.servedTree()): GetSthJson {
+    return signSth(this.headSigner().signer, this.timestampMs(), tree.size, tree.root());
   }
 
   // --- HTTP ------------------------------------------------------------------------------
@@ -365,8 +467,9 @@ class TestLogImpl implements TestLog {
   }
 
   private rekorLogInfo(mismatch: boolean): Record<string, unknown> {
-    const root = Buffer.from(this.active.root());
-    let treeSize = this.active.size;
+    const tree = this.servedTree();
+    const root = Buffer.from(tree.root());
+    let treeSize = tree.size;
     if (mismatch) {
       root[0] = (root[0] as number) ^ 0xff;
       treeSize += 1;
@@ -374,11 +477,12 @@ class TestLogImpl implements TestLog {
     const info: Record<string, unknown> = {
       rootHash: root.toString('hex'),
       treeSize,
-      signedTreeHead: this.checkpoint(this.active),
-      treeID: this.active.treeId,
+      signedTreeHead: this.checkpoint(tree),
+      treeID: tree.treeId,
     };
-    if (this.inactive.length > 0) {
-      info.inactiveShards = this.inactive.map((t) => ({
+    const inactive = this.listedInactive();
+    if (inactive.length > 0) {
+      info.inactiveShards = inactive.map((t) => ({
         rootHash: Buffer.from(t.root()).toString('hex'),
         treeSize: t.size,
         signedTreeHead: this.checkpoint(t),
@@ -395,10 +499,11 @@ class TestLogImpl implements TestLog {
     if (last === undefined || last < 1) return failure(400, 'lastSize must be an integer ≥ 1');
     if (first > last) return failure(400, `firstSize(${first}) must be less than lastSize(${last})`);
     const treeId = q.get('treeID');
+    const active = this.reactivated?.tree ?? this.active;
     const tree =
       treeId === null || treeId === ''
-        ? this.active
-        : [this.active, ...this.inactive].find((t) => t.treeId === treeId);
+        ? active
+        : [active, ...this.listedInactive()].find((t) => t.treeId === treeId);
     if (tree === undefined) return failure(500, `unknown tree ${treeId}`);
     if (last > tree.size)
       return failure(400, `requested tree size ${last} greater than the tree size ${tree.size}`);
@@ -449,6 +554,13 @@ class TestLogImpl implements TestLog {
     if (fault.remaining !== undefined && --fault.remaining <= 0) this.proofFault = undefined;
     return out;
   }
+}
+
+/** A tree of `size` leaves on shard `treeId` whose last leaf differs from the honest one's. */
+function otherHistory(treeId: string, size: number): TestTree {
+  const tree = new TestTree(treeId, size);
+  tree.fork();
+  return tree;
 }
 
 function checkTimes(times: number | undefined): number | undefined {

@@ -91,6 +91,12 @@ export interface TileLog {
   cosignBy(k: number): void;
   /** Witness `i`'s cosignature line is corrupted. */
   badCosignature(i: number): void;
+  /** static-ct: checkpoints are signed with this RFC6962NoteSignature timestamp (ms), until reset(). */
+  signAt(timestampMs: number): void;
+  /** The next checkpoint answer only is of size `toSize` (smaller) over another root; tiles stay honest. */
+  serveForkedHeadOnce(toSize: number): void;
+  /** The next checkpoint answer only is the honest one of size `toSize` (smaller), signed an hour ago. */
+  serveOldHeadOnce(toSize: number): void;
   /** Broken answers for `target` ('checkpoint' or 'tile'). */
   respondWith(kind: TileResponseKind, target: 'checkpoint' | 'tile', options?: FaultOptions): void;
   reset(): void;
@@ -178,6 +184,8 @@ class TileLogServer implements TileLog {
   #cosigners: number;
   #badCosig: number | undefined;
   #faults: { target: 'checkpoint' | 'tile'; fault: Fault<TileResponseKind> }[] = [];
+  #fixedTimestampMs: number | undefined;
+  #once: { size: number; root: Uint8Array; timestampMs: number } | undefined;
 
   constructor(options: StartTileLogOptions) {
     this.type = options.type;
@@ -278,6 +286,26 @@ class TileLogServer implements TileLog {
     this.#badCosig = i;
   }
 
+  signAt(timestampMs: number): void {
+    this.#fixedTimestampMs = timestampMs;
+  }
+
+  serveForkedHeadOnce(toSize: number): void {
+    this.#smaller(toSize, 'serveForkedHeadOnce');
+    this.#once = { size: toSize, root: sha256('forked once', String(toSize)), timestampMs: Date.now() };
+  }
+
+  serveOldHeadOnce(toSize: number): void {
+    this.#smaller(toSize, 'serveOldHeadOnce');
+    this.#once = { size: toSize, root: this.#tree.root(BigInt(toSize)), timestampMs: Date.now() - 3_600_000 };
+  }
+
+  #smaller(toSize: number, what: string): void {
+    if (!Number.isSafeInteger(toSize) || toSize < 1 || toSize >= this.size) {
+      throw new RangeError(`${what}: expected 1 ≤ size < ${this.size}, got ${toSize}`);
+    }
+  }
+
   respondWith(kind: TileResponseKind, target: 'checkpoint' | 'tile', options: FaultOptions = {}): void {
     this.#faults.push({ target, fault: { value: kind, times: options.times } });
   }
@@ -292,6 +320,8 @@ class TileLogServer implements TileLog {
     this.#cosigners = this.#witnesses.length;
     this.#badCosig = undefined;
     this.#faults = [];
+    this.#fixedTimestampMs = undefined;
+    this.#once = undefined;
     if (this.#honest) {
       this.#tree = this.#honest;
       this.#honest = undefined;
@@ -311,9 +341,13 @@ class TileLogServer implements TileLog {
   checkpoint(): string {
     const size = this.size;
     const root = this.#forkRoot ?? this.#tree.root(BigInt(size));
+    return this.#signedCheckpoint(size, root, this.#fixedTimestampMs ?? Date.now());
+  }
+
+  #signedCheckpoint(size: number, root: Uint8Array, timestampMs: number): string {
     const origin = this.#originFault ? `evil.${this.origin}` : this.origin;
     const body = `${origin}\n${size}\n${b64(root)}\n`;
-    const lines = [this.#logSignature(origin, body, size, root)];
+    const lines = [this.#logSignature(origin, body, size, root, timestampMs)];
     const ts = BigInt(Math.floor(Date.now() / 1000));
     for (let i = 0; i < this.#cosigners && i < this.#witnesses.length; i++) {
       const w = this.#witnesses[i] as Ed25519Signer;
@@ -326,12 +360,12 @@ class TileLogServer implements TileLog {
     return `${body}\n${lines.map((l) => `${l}\n`).join('')}`;
   }
 
-  #logSignature(origin: string, body: string, size: number, root: Uint8Array): string {
+  #logSignature(origin: string, body: string, size: number, root: Uint8Array, timestampMs: number): string {
     const fault = this.#signatureFault;
     if (this.type === 'static-ct') {
       const signer = fault ? this.#other.p256 : (this.#p256 as TestSigner);
       const keyId = c2spKeyId(origin, 0x05, (fault === 'signer' ? signer : (this.#p256 as TestSigner)).logId);
-      const ts = BigInt(Date.now());
+      const ts = BigInt(timestampMs);
       const ths = treeHeadSignatureInput(ts, BigInt(size), root);
       return `\u2014 ${origin} ${b64(cat(keyId, u64(ts), digitallySigned(signP256(signer, ths))))}`;
     }
@@ -369,7 +403,12 @@ class TileLogServer implements TileLog {
         return;
       }
     }
-    if (target === 'checkpoint') return void send(res, 200, this.checkpoint(), 'text/plain; charset=utf-8');
+    if (target === 'checkpoint') {
+      const once = this.#once;
+      this.#once = undefined;
+      const text = once ? this.#signedCheckpoint(once.size, once.root, once.timestampMs) : this.checkpoint();
+      return void send(res, 200, text, 'text/plain; charset=utf-8');
+    }
     const tile = this.#tile(path);
     if (!tile) {
       send(res, 404, 'no such tile');

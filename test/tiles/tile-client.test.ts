@@ -5,6 +5,7 @@
  * concurrency, broken tiles, and a forked tile kept as evidence.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { bytesEqual, fromBase64 } from '../../lib/bytes.ts';
 import { isTlogError } from '../../lib/errors.ts';
@@ -284,6 +285,46 @@ describe('tile client: witness configuration', () => {
           }),
         (e: unknown) => isTlogError(e, 'config/') && /cannot witness itself/.test(String(e)),
       );
+    } finally {
+      await log.close();
+    }
+  });
+
+  it("refuses the log's own key under another name as a witness (by key material, not name)", async () => {
+    const log = await startTileLog({ type: 'tiles', initialSize: 3 });
+    try {
+      // The log's Ed25519 key (vkey type 0x01) re-published as the cosignature/v1 (0x04) and the
+      // plain Ed25519 (0x01) key of "witness.example": the log could cosign its own heads.
+      const raw = fromBase64(log.publicKey.split('+').slice(2).join('+')).subarray(1);
+      for (const type of [0x01, 0x04]) {
+        const name = 'witness.example';
+        const id = createHash('sha256')
+          .update(name)
+          .update(Uint8Array.of(0x0a, type))
+          .update(raw)
+          .digest()
+          .subarray(0, 4)
+          .toString('hex');
+        const disguised = `${name}+${id}+${Buffer.concat([Uint8Array.of(type), raw]).toString('base64')}`;
+        assert.throws(
+          () =>
+            tileLogClient({
+              type: 'tiles',
+              url: log.url,
+              origin: log.origin,
+              verifiers: [tileLogVerifier('tiles', log.publicKey, log.origin)],
+              http: loopbackHttp(),
+              witnesses: [disguised],
+              minWitnesses: 1,
+            }),
+          (e: unknown) =>
+            isTlogError(e, 'config/') &&
+            /witness\.example/.test(String(e)) &&
+            /log's own key/.test(String(e)) &&
+            /cannot witness itself/.test(String(e)),
+          `type 0x0${type}`,
+        );
+      }
     } finally {
       await log.close();
     }
