@@ -15,6 +15,8 @@ import { buildSync } from 'esbuild';
 
 /** The handler entry, relative to this file. */
 export const MONITOR_ENTRY = fileURLToPath(new URL('../functions/monitor.ts', import.meta.url));
+/** The identity scan's shared worker (fan-out), bundled the same way into its own asset. */
+export const SCAN_WORKER_ENTRY = fileURLToPath(new URL('../functions/scan-worker.ts', import.meta.url));
 
 const MAKE_FETCH_HAPPEN_STUB = fileURLToPath(new URL('./bundle-stubs/make-fetch-happen.ts', import.meta.url));
 

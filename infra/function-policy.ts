@@ -12,7 +12,10 @@
  * - CloudWatch: nothing. The metrics are written into the function's log in the embedded metric
  *   format (lib/aws/emf-metrics.ts), which CloudWatch Logs turns into metrics.
  * - SQS: SendMessage to the failure destination (Lambda sends failed async events with the
- *   function's role).
+ *   function's role), and for a log with identities to the identity scan's queue (fan-out ranges;
+ *   SendMessageBatch is authorised as sqs:SendMessage).
+ * - DynamoDB DeleteItem, for a log whose scan fans out: the scan store deletes the RANGE# results
+ *   it has committed (IAM has no condition on the sort key; the partition condition still holds).
  * - CloudWatch Logs: streams and events in the function's own log group only.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
@@ -27,6 +30,9 @@ export const STATE_TABLE_ACTIONS = [
   'dynamodb:Query',
 ] as const;
 
+/** With the identity scan's fan-out: the scan store deletes the RANGE# results it committed. */
+export const FAN_OUT_TABLE_ACTIONS = ['dynamodb:DeleteItem'] as const;
+
 /** The partition key of a log's items (DESIGN.md, "State"). */
 export function partitionKey(logName: string): string {
   return `LOG#${logName}`;
@@ -39,6 +45,8 @@ export interface FunctionPolicyInput {
   readonly topicArn: string;
   readonly keyArn: string;
   readonly queueArn: string;
+  /** The identity scan's fan-out queue, for a log with identities when the fan-out is deployed. */
+  readonly scanQueueArn?: string;
   /** The function's own log group. */
   readonly logGroupName: string;
 }
@@ -61,9 +69,12 @@ export function functionPolicyStatements(input: FunctionPolicyInput): PolicyStat
       ...(conditions ? { conditions } : {}),
     });
   return [
-    allow('OwnPartitionOfStateTable', [...STATE_TABLE_ACTIONS], input.tableArn, {
-      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [partitionKey(input.logName)] },
-    }),
+    allow(
+      'OwnPartitionOfStateTable',
+      [...STATE_TABLE_ACTIONS, ...(input.scanQueueArn !== undefined ? FAN_OUT_TABLE_ACTIONS : [])],
+      input.tableArn,
+      { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [partitionKey(input.logName)] } },
+    ),
     allow('PublishAlerts', ['sns:Publish'], input.topicArn),
     allow('AlertsKeyViaSnsAndSqs', ['kms:GenerateDataKey', 'kms:Decrypt'], input.keyArn, {
       StringEquals: {
@@ -71,6 +82,9 @@ export function functionPolicyStatements(input: FunctionPolicyInput): PolicyStat
       },
     }),
     allow('SendFailedEventsToDeadLetterQueue', ['sqs:SendMessage'], input.queueArn),
+    ...(input.scanQueueArn !== undefined
+      ? [allow('SendScanRangesToScanQueue', ['sqs:SendMessage'], input.scanQueueArn)]
+      : []),
     allow('WriteOwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], logStreams),
   ];
 }

@@ -63,6 +63,8 @@ export interface LogMonitorProps {
   readonly topicArn: string;
   readonly keyArn: string;
   readonly queueArn: string;
+  /** The identity scan's fan-out queue: given to a log with identities (env SCAN_QUEUE_URL). */
+  readonly scanQueue?: { readonly arn: string; readonly url: string };
   readonly metricsNamespace: string;
   /** Declare every metric per log (env METRICS_DETAIL=all). */
   readonly detailedMetrics: boolean;
@@ -110,6 +112,7 @@ export class LogMonitor extends Construct {
       topicArn: props.topicArn,
       keyArn: props.keyArn,
       queueArn: props.queueArn,
+      ...(props.scanQueue !== undefined ? { scanQueueArn: props.scanQueue.arn } : {}),
       logGroupName: this.logGroup.logGroupName,
     })) {
       role.addToPrincipalPolicy(statement);
@@ -152,6 +155,7 @@ export class LogMonitor extends Construct {
         TOPIC_ARN: props.topicArn,
         METRICS_NAMESPACE: props.metricsNamespace,
         ...(props.detailedMetrics ? { METRICS_DETAIL: 'all' } : {}),
+        ...(props.scanQueue !== undefined ? { SCAN_QUEUE_URL: props.scanQueue.url } : {}),
         ...(props.reminderHours === undefined ? {} : { ALERT_REMINDER: `${props.reminderHours}h` }),
         ...(props.alertAfterFailures === undefined
           ? {}

@@ -44,11 +44,13 @@ import { Construct } from 'constructs';
 import { ALL_LOGS, SCOPE_DIMENSION } from '../lib/aws/emf-metrics.ts';
 import { ConfigIssues } from '../lib/config/issues.ts';
 import type { LogConfig } from '../lib/config/log-config.ts';
-import { buildHandlerBundle } from './bundle.ts';
+import { TlogError } from '../lib/errors.ts';
+import { buildHandlerBundle, SCAN_WORKER_ENTRY } from './bundle.ts';
 import { addLogRow, addOverview, MAX_LOG_ROWS } from './dashboard-row.ts';
 import { scheduleMinutes, validateForDeployment } from './deploy-config.ts';
 import { groupScopes, limitResources } from './log-groups.ts';
 import { LogMonitor, logAlarmNames, METRIC } from './log-monitor.ts';
+import { ScanFanOut } from './scan-fan-out.ts';
 
 export const DEFAULT_METRICS_NAMESPACE = 'TransparencyLogMonitor';
 
@@ -109,6 +111,13 @@ export interface TransparencyLogMonitorProps {
    * with esbuild (see bundle.ts).
    */
   readonly code?: Code;
+  /** The identity scan worker's code. Default: functions/scan-worker.ts bundled with esbuild. */
+  readonly scanWorkerCode?: Code;
+  /**
+   * Most scan workers at once, when some log has `identities` (SQS event source
+   * maxConcurrency, 2 to 1000). Default: 10.
+   */
+  readonly scanConcurrency?: number;
 }
 
 const DEFAULTS = {
@@ -132,6 +141,8 @@ export class TransparencyLogMonitor extends Construct {
   /** Fires when any log misbehaved (the shared `MisbehaviourDetected` metric). */
   readonly misbehaviourAlarm: Alarm;
   readonly monitors: readonly LogMonitor[];
+  /** The identity scan's fan-out (queue, worker, alarms): present when some log has identities. */
+  readonly scanFanOut?: ScanFanOut;
 
   constructor(scope: Construct, id: string, props: TransparencyLogMonitorProps) {
     super(scope, id);
@@ -265,6 +276,37 @@ export class TransparencyLogMonitor extends Construct {
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
 
+    const scanning = logs.some((l) => l.identities !== undefined);
+    if (scanning) {
+      const concurrency = props.scanConcurrency ?? 10;
+      if (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000) {
+        throw new TlogError(
+          'config/invalid',
+          `${this.node.path}: props: scanConcurrency must be a whole number from 2 to 1000 (SQS event source maxConcurrency), got ${concurrency}`,
+        );
+      }
+      this.scanFanOut = new ScanFanOut(this, 'ScanFanOut', {
+        code: props.scanWorkerCode ?? Code.fromAsset(buildHandlerBundle({ entry: SCAN_WORKER_ENTRY }).dir),
+        key: this.key,
+        tableArn: this.table.tableArn,
+        tableName: this.table.tableName,
+        topicArn: this.topic.topicArn,
+        metricsNamespace: settings.metricsNamespace,
+        alarmNamePrefix,
+        alarmAction,
+        logRetention: settings.logRetention,
+        maxConcurrency: concurrency,
+        timeout: Duration.minutes(5),
+        memorySize: 1024,
+        maxReceiveCount: 5,
+        behindAfter: Duration.hours(1),
+      });
+    }
+    const scanQueue = this.scanFanOut && {
+      arn: this.scanFanOut.queue.queueArn,
+      url: this.scanFanOut.queue.queueUrl,
+    };
+
     const code = codePerStack(props.code ?? Code.fromAsset(buildHandlerBundle().dir));
     const frozen = new Set((props.frozenLogs ?? []).map((n) => n.toLowerCase()));
     const scopes = groupScopes(this, logs.length, settings.logsPerStack);
@@ -279,6 +321,7 @@ export class TransparencyLogMonitor extends Construct {
         topicArn: this.topic.topicArn,
         keyArn: this.key.keyArn,
         queueArn: this.deadLetterQueue.queueArn,
+        ...(scanQueue !== undefined && log.identities !== undefined ? { scanQueue } : {}),
         metricsNamespace: settings.metricsNamespace,
         detailedMetrics: props.detailedMetrics ?? false,
         alarmNamePrefix,

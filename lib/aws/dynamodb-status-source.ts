@@ -44,8 +44,8 @@ export class DynamoStatusSource implements StatusSource {
   }
 
   /**
-   * HOOK for identity monitoring: the `SCAN` item's `nextIndex` (a decimal string), when the
-   * scan writes one. The attribute name is this reader's assumption until the scan state is built.
+   * The identity scan's cursor: the `SCAN` item's `next` (a decimal string), as the DynamoDB scan
+   * store writes it (lib/aws/dynamodb-scan-store.ts).
    */
   async scanCursor(log: string): Promise<ScanCursor | undefined> {
     let item: GetItemCommandOutput;
@@ -67,13 +67,13 @@ export class DynamoStatusSource implements StatusSource {
         },
       );
     }
-    const next = item.Item?.nextIndex;
+    const next = item.Item?.next;
     const index = next?.S ?? next?.N;
     if (index === undefined) return undefined;
     if (!/^[0-9]{1,20}$/.test(index)) {
       throw new TlogError(
         'state/corrupt',
-        `the SCAN item of ${log} has nextIndex ${JSON.stringify(index)}, expected a decimal`,
+        `the SCAN item of ${log} has next ${JSON.stringify(index)}, expected a decimal`,
       );
     }
     const updatedAt = item.Item?.updatedAt?.S;

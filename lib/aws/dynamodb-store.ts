@@ -356,7 +356,7 @@ function lostRace(e: unknown): boolean {
   );
 }
 
-function ioError(table: string, what: string, e: unknown): TlogError {
+export function ioError(table: string, what: string, e: unknown): TlogError {
   if (e instanceof TlogError) return e;
   const name = e instanceof Error ? e.name : 'Error';
   const message = e instanceof Error ? e.message : String(e);

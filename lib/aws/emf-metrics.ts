@@ -14,6 +14,9 @@
  *     `CheckSucceeded`, `CheckFailed`, `MisbehaviourDetected`, one series each for all logs (the
  *     misbehaviour alarm, the dashboard's summary). A constant dimension rather than none: a
  *     dimension set that names a member is plainly valid EMF;
+ *   - per log, for logs with identities only (the values are absent otherwise): `IdentityMatches`
+ *     (matches delivered by the check) and `ScanBacklog` (entries the scan is behind: the
+ *     scan-falls-behind alarm);
  *   - with `detailed`, every value is also declared per log (one more billed metric each).
  *
  * EMF specification: docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
@@ -27,7 +30,7 @@ import { type MetricExtras, type MetricsSink, type MetricValue, metricValues } f
 /** The dimension naming the log (DESIGN.md, "Metrics"). */
 export const LOG_DIMENSION = 'Log';
 /** Declared per log, with dimension `Log`. */
-export const PER_LOG_METRICS: readonly string[] = ['SecondsSinceGrowth'];
+export const PER_LOG_METRICS: readonly string[] = ['SecondsSinceGrowth', 'IdentityMatches', 'ScanBacklog'];
 /** Declared across logs, with the constant dimension `Scope` = `all-logs`. */
 export const SCOPE_DIMENSION = 'Scope';
 export const ALL_LOGS = 'all-logs';

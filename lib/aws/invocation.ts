@@ -20,7 +20,7 @@ import type { Clock } from '../http/ports.ts';
 import type { LogClient } from '../logs/log-client.ts';
 import { decideAlerts, updatesWithoutNotice } from '../monitor/alert-policy.ts';
 import type { AlertSink, AlertStateStore } from '../monitor/alerts.ts';
-import { checkLog } from '../monitor/check.ts';
+import { type CheckDeps, checkLog } from '../monitor/check.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
 import type { MetricExtras, MetricsSink } from '../monitor/metrics.ts';
 import type { StateStore, StoredState } from '../monitor/state-store.ts';
@@ -74,6 +74,11 @@ export interface InvocationDeps {
   readonly trustedHead?: string;
   /** Where an evidence item is, in words an operator can act on. */
   readonly evidenceRef: (key: string) => string;
+  /**
+   * The check a scheduled or forced event runs (default: checkLog). With identities configured,
+   * the check followed by the identity scan (lib/scan-fanout/check-and-fan-out.ts).
+   */
+  readonly check?: (deps: CheckDeps) => Promise<CheckResult>;
 }
 
 /** Milliseconds spent in each dependency during one invocation. */
@@ -177,7 +182,7 @@ export async function invoke(event: MonitorEvent, deps: InvocationDeps): Promise
         }
       : event.kind === 'verify-checkpoint'
         ? await verifyForeignCheckpoint(logName, event.checkpoint, { client, store, clock })
-        : await checkLog(logName, {
+        : await (deps.check ?? ((d: CheckDeps) => checkLog(logName, d)))({
             client,
             store,
             clock,

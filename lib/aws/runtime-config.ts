@@ -4,7 +4,10 @@
  * the optional ALERT_REMINDER (how often an alert is repeated while its condition persists,
  * `<n>s|m|h`, default 6h), ALERT_AFTER_FAILURES (checks in a row that must fail before an
  * operational alert is sent, 1 to 100, default 3; misbehaviour is alerted at once), METRICS_DETAIL (`all`: declare every metric per log, see
- * lib/aws/emf-metrics.ts; default: only those the alarms need). Every problem names its variable.
+ * lib/aws/emf-metrics.ts; default: only those the alarms need), and for a log with `identities`
+ * SCAN_QUEUE_URL (the fan-out's SQS queue; unset: the backlog is scanned by this function alone)
+ * and SCAN_RANGE_ENTRIES (entries per fan-out range, and the most one invocation scans itself;
+ * default 100000). Every problem names its variable.
  */
 import { type LogConfig, parseLogConfig } from '../config/log-config.ts';
 import { TlogError } from '../errors.ts';
@@ -20,7 +23,17 @@ export interface RuntimeConfig {
   readonly failuresBeforeAlert: number;
   /** METRICS_DETAIL=all: every value is a CloudWatch metric per log. */
   readonly detailedMetrics: boolean;
+  /** The log config entry as given, for the fan-out's work items. */
+  readonly logJson: unknown;
+  /** SCAN_QUEUE_URL: where a large scan backlog's ranges go. */
+  readonly scanQueueUrl?: string;
+  /** SCAN_RANGE_ENTRIES: entries per fan-out range. */
+  readonly scanRangeEntries: bigint;
 }
+
+export const DEFAULT_SCAN_RANGE_ENTRIES = 100_000n;
+// https://sqs.<region>.amazonaws.com/<account>/<name>, or a local emulator's http URL.
+const QUEUE_URL = /^https?:\/\/[^\s/]+\/[0-9]{12}\/[A-Za-z0-9_-]{1,80}$/;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,6 +57,7 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
   };
 
   let log: LogConfig | undefined;
+  let logJson: unknown;
   const logText = required('LOG_CONFIG');
   if (logText !== undefined) {
     let raw: unknown;
@@ -55,6 +69,7 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     if (raw !== undefined) {
       try {
         log = parseLogConfig(raw, 'LOG_CONFIG');
+        logJson = raw;
       } catch (e) {
         problems.push((e as Error).message);
       }
@@ -106,6 +121,20 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     problems.push(`METRICS_DETAIL must be "all" or unset, got ${JSON.stringify(detail)}`);
   }
 
+  const scanQueueUrl = env.SCAN_QUEUE_URL === '' ? undefined : env.SCAN_QUEUE_URL;
+  if (scanQueueUrl !== undefined && !QUEUE_URL.test(scanQueueUrl)) {
+    problems.push(`SCAN_QUEUE_URL must be an SQS queue URL, got ${JSON.stringify(scanQueueUrl)}`);
+  }
+  let scanRangeEntries = DEFAULT_SCAN_RANGE_ENTRIES;
+  const rangeText = env.SCAN_RANGE_ENTRIES;
+  if (rangeText !== undefined && rangeText !== '') {
+    if (!/^[1-9][0-9]{0,8}$/.test(rangeText))
+      problems.push(
+        `SCAN_RANGE_ENTRIES must be a whole number from 1 to 999999999, got ${JSON.stringify(rangeText)}`,
+      );
+    else scanRangeEntries = BigInt(rangeText);
+  }
+
   if (problems.length > 0 || !log || !tableName || !topicArn || !namespace) {
     throw new TlogError('config/invalid', `invalid Lambda environment: ${problems.join('; ')}`, { problems });
   }
@@ -117,5 +146,8 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     reminderMs,
     failuresBeforeAlert,
     detailedMetrics: detail === 'all',
+    logJson,
+    ...(scanQueueUrl !== undefined ? { scanQueueUrl } : {}),
+    scanRangeEntries,
   };
 }

@@ -25,6 +25,8 @@ export function statusForError(e: unknown): CheckStatus {
     case 'state/io':
     case 'config/invalid':
     case 'trust/unavailable':
+    // The monitor's own outputs (e.g. the identity scan's work queue): not the log's fault.
+    case 'sink/unavailable':
     case 'key/malformed':
     case 'key/unsupported':
       return 'monitor-error';

@@ -1,7 +1,9 @@
 /**
  * The metrics port and the metric values of one check (DESIGN.md, "Metrics"): `CheckSucceeded`,
  * `MisbehaviourDetected`, `CheckFailed` (0/1 per check), `TreeSize`, `NewEntries`,
- * `SecondsSinceGrowth` and `CheckDuration` (ms), all with the dimension `Log`. An adapter sends
+ * `SecondsSinceGrowth` and `CheckDuration` (ms), all with the dimension `Log`; with identities
+ * configured, `IdentityMatches` (matches delivered by the check) and `ScanBacklog` (entries between
+ * the scan cursor and the verified size). An adapter sends
  * the values of one check at once (AWS: one embedded-metric-format log line, lib/aws/emf-metrics.ts).
  */
 import { type CheckResult, type CheckStatus, MISBEHAVIOUR } from './check-result.ts';
@@ -61,6 +63,13 @@ export function metricValues(result: CheckResult, extras: MetricExtras): MetricV
     });
   }
   values.push({ name: 'CheckDuration', value: result.durationMs, unit: 'Milliseconds' });
+  if (result.matches !== undefined) {
+    values.push({ name: 'IdentityMatches', value: result.matches.length, unit: 'Count' });
+  }
+  if (result.scan !== undefined) {
+    const backlog = BigInt(result.scan.size) - BigInt(result.scan.next);
+    values.push({ name: 'ScanBacklog', value: Number(backlog > 0n ? backlog : 0n), unit: 'Count' });
+  }
   return values;
 }
 

@@ -28,7 +28,12 @@ export interface ScanWiring {
   readonly hashLeaf?: LeafHasher;
 }
 
-const SCANNABLE: ReadonlySet<CheckResult['status']> = new Set(['initialized', 'verified', 'unchanged']);
+/** The check statuses that leave a verified head to scan towards. */
+export const SCANNABLE: ReadonlySet<CheckResult['status']> = new Set([
+  'initialized',
+  'verified',
+  'unchanged',
+]);
 
 export async function checkAndScan(logName: string, deps: CheckDeps, scan: ScanWiring): Promise<CheckResult> {
   const started = deps.clock.now();
@@ -54,8 +59,21 @@ export async function checkAndScan(logName: string, deps: CheckDeps, scan: ScanW
   } catch (e) {
     result = await scanFailed(logName, deps, result, e);
   }
+  result = await withDelivered(logName, scan, result);
+  return { ...result, durationMs: Math.max(0, deps.clock.now() - started) };
+}
+
+/**
+ * Delivers the log's pending matches (also those committed by an earlier run that stopped before
+ * delivering them) into the result; a failed delivery is a monitor-error of a clean result.
+ */
+export async function withDelivered(
+  logName: string,
+  scan: Pick<ScanWiring, 'store' | 'sink'>,
+  checked: CheckResult,
+): Promise<CheckResult> {
+  let result = checked;
   try {
-    // Also matches committed by an earlier run that stopped before delivering them.
     result = { ...result, matches: await deliverPending(logName, scan.store, scan.sink) };
   } catch (e) {
     result = {
@@ -70,10 +88,10 @@ export async function checkAndScan(logName: string, deps: CheckDeps, scan: ScanW
         : {}),
     };
   }
-  return { ...result, durationMs: Math.max(0, deps.clock.now() - started) };
+  return result;
 }
 
-function summary(outcome: ScanOutcome, options: ScanOptions): ScanSummary {
+export function summary(outcome: ScanOutcome, options: ScanOptions): ScanSummary {
   const c = outcome.cursor;
   return {
     next: String(c?.next ?? options.startIndex ?? outcome.size),
@@ -87,7 +105,8 @@ function summary(outcome: ScanOutcome, options: ScanOptions): ScanSummary {
   };
 }
 
-async function scanFailed(
+/** A scan that threw: `inconsistent` with its evidence kept, or a could-not-scan status saying why. */
+export async function scanFailed(
   logName: string,
   deps: CheckDeps,
   checked: CheckResult,

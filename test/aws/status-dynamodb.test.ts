@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoScanStore } from '../../lib/aws/dynamodb-scan-store.ts';
 import type { LogStatus } from '../../lib/status/status-report.ts';
 import { CREDENTIALS, REGION } from '../support/moto.ts';
 import { LOG_NAME, SCHEDULED_EVENT, useHarness } from './harness.ts';
@@ -48,12 +48,9 @@ describe('tlog-monitor status --aws', () => {
     assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'initialized');
     h.log.fork();
     assert.equal((await h.handler(SCHEDULED_EVENT)).status, 'fork');
-    await h.clients.dynamo.send(
-      new PutItemCommand({
-        TableName: h.stack.tableName,
-        Item: { pk: { S: `LOG#${LOG_NAME}` }, sk: { S: 'SCAN' }, nextIndex: { S: '4' } },
-      }),
-    );
+    // The SCAN item as the identity scan writes it (lib/aws/dynamodb-scan-store.ts).
+    const scans = new DynamoScanStore({ client: h.clients.dynamo, tableName: h.stack.tableName });
+    assert.ok(await scans.commitScan(LOG_NAME, 0, { next: 4n, range: [new Uint8Array(32)] }, []));
 
     const json = await status(['--json']);
     assert.equal(json.code, 0, json.stderr);

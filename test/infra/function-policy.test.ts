@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
-import { functionPolicyStatements, partitionKey, STATE_TABLE_ACTIONS } from '../../infra/function-policy.ts';
+import {
+  FAN_OUT_TABLE_ACTIONS,
+  functionPolicyStatements,
+  partitionKey,
+  STATE_TABLE_ACTIONS,
+} from '../../infra/function-policy.ts';
 import { logKey } from '../../lib/aws/dynamodb-store.ts';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -33,6 +38,8 @@ function requiredActions(): Set<string> {
     TransactGetItems: ['dynamodb:GetItem'],
     TransactWriteItems: [], // per item below
     Publish: ['sns:Publish'],
+    // The identity scan's fan-out (lib/aws/sqs-range-queue.ts); SQS authorises a batch as SendMessage.
+    SendMessageBatch: ['sqs:SendMessage'],
   };
   const actions = new Set<string>();
   for (const m of code.matchAll(/new (\w+)Command\(/g)) {
@@ -63,6 +70,8 @@ const statements = functionPolicyStatements({
   topicArn: 'arn:aws:sns:eu-west-1:111122223333:topic',
   keyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k',
   queueArn: 'arn:aws:sqs:eu-west-1:111122223333:q',
+  // A log with identities whose scan fans out: every adapter call is made.
+  scanQueueArn: 'arn:aws:sqs:eu-west-1:111122223333:scan',
   logGroupName: 'group',
 }).map((s) => s.toStatementJson() as { Action: string | string[]; Sid: string });
 const granted = new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
@@ -82,9 +91,9 @@ test('no CloudWatch permission: the metrics go out in the log (embedded metric f
 
 test('no DynamoDB action is granted that the handler does not call', () => {
   const required = requiredActions();
-  for (const action of STATE_TABLE_ACTIONS)
-    assert.ok(required.has(action), `${action} is granted but never called`);
-  assert.equal([...granted].filter((a) => a.startsWith('dynamodb:')).length, STATE_TABLE_ACTIONS.length);
+  const listed = [...STATE_TABLE_ACTIONS, ...FAN_OUT_TABLE_ACTIONS];
+  for (const action of listed) assert.ok(required.has(action), `${action} is granted but never called`);
+  assert.equal([...granted].filter((a) => a.startsWith('dynamodb:')).length, listed.length);
 });
 
 test('partition keys follow DESIGN.md ("pk = LOG#<name>") and are the keys the store writes', () => {
