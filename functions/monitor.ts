@@ -15,10 +15,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { logKey } from '../lib/aws/dynamodb-access.ts';
 import { DynamoEnqueuedMarks } from '../lib/aws/dynamodb-enqueued-marks.ts';
 import { DynamoRangeRefusals } from '../lib/aws/dynamodb-range-refusals.ts';
 import { DynamoScanStore } from '../lib/aws/dynamodb-scan-store.ts';
-import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
+import { DynamoStore } from '../lib/aws/dynamodb-store.ts';
 import { EmfMetrics } from '../lib/aws/emf-metrics.ts';
 import { parseEvent } from '../lib/aws/events.ts';
 import {

@@ -6,9 +6,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { logKey } from '../lib/aws/dynamodb-access.ts';
 import { DynamoRangeRefusals } from '../lib/aws/dynamodb-range-refusals.ts';
 import { DynamoScanStore } from '../lib/aws/dynamodb-scan-store.ts';
-import { DynamoStore, logKey } from '../lib/aws/dynamodb-store.ts';
+import { DynamoStore } from '../lib/aws/dynamodb-store.ts';
 import { EmfMetrics } from '../lib/aws/emf-metrics.ts';
 import { type BatchResponse, handleScanBatch, type SqsEvent } from '../lib/aws/scan-worker.ts';
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { TlogError } from '../errors.ts';
 import type { EnqueuedMark, EnqueuedMarks } from '../scan-fanout/ports.ts';
-import { ioError, logKey } from './dynamodb-store.ts';
+import { ioError, logKey } from './dynamodb-access.ts';
 
 export const FANOUT_KEY = 'FANOUT';
 

@@ -15,7 +15,7 @@ import {
 import { TlogError } from '../errors.ts';
 import type { Evidence } from '../monitor/check-result.ts';
 import type { RangeRefusals, RefusedRange } from '../scan-fanout/ports.ts';
-import { ioError, logKey } from './dynamodb-store.ts';
+import { ioError, logKey } from './dynamodb-access.ts';
 
 export const refusedKey = (start: bigint): string => `REFUSED#${start.toString().padStart(20, '0')}`;
 

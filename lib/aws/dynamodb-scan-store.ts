@@ -19,15 +19,12 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TlogError } from '../errors.ts';
 import type { IdentityMatch } from '../identity/identity-match.ts';
 import type { RangeResult, ScanCursor, ScanStore, StoredScan } from '../scan/scan-store.ts';
-import { ioError, logKey } from './dynamodb-store.ts';
-
-type Item = Record<string, AttributeValue>;
+import { type Item, logKey, TableAccess } from './dynamodb-access.ts';
 
 const pad = (n: bigint | string): string => String(n).padStart(20, '0');
 export const matchKey = (index: string, shard?: string): string =>
@@ -41,11 +38,13 @@ export interface DynamoScanStoreOptions {
 
 export class DynamoScanStore implements ScanStore {
   readonly #db: DynamoDBClient;
+  readonly #table: TableAccess;
   readonly tableName: string;
 
   constructor(options: DynamoScanStoreOptions) {
     this.#db = options.client;
     this.tableName = options.tableName;
+    this.#table = new TableAccess(options.client, options.tableName);
   }
 
   async loadScan(log: string): Promise<StoredScan | undefined> {
@@ -73,7 +72,7 @@ export class DynamoScanStore implements ScanStore {
   ): Promise<boolean> {
     for (const [key, group] of byEntry(matches)) {
       const first = group[0] as IdentityMatch;
-      await this.#conditional('store a MATCH item', () =>
+      await this.#table.conditional('store a MATCH item', () =>
         this.#db.send(
           new PutItemCommand({
             TableName: this.tableName,
@@ -90,7 +89,7 @@ export class DynamoScanStore implements ScanStore {
         ),
       );
     }
-    return this.#conditional('move the SCAN item', () =>
+    return this.#table.conditional('move the SCAN item', () =>
       this.#db.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -114,13 +113,13 @@ export class DynamoScanStore implements ScanStore {
   }
 
   async pendingMatches(log: string): Promise<readonly IdentityMatch[]> {
-    const items = await this.#query(log, 'MATCH#');
+    const items = await this.#table.query(log, 'MATCH#');
     return items.filter((item) => item.delivered?.BOOL === false).flatMap((item) => parseMatches(item, log));
   }
 
   async markDelivered(log: string, matches: readonly IdentityMatch[]): Promise<void> {
     for (const key of byEntry(matches).keys()) {
-      await this.#call('mark a MATCH item delivered', () =>
+      await this.#table.call('mark a MATCH item delivered', () =>
         this.#db.send(
           new UpdateItemCommand({
             TableName: this.tableName,
@@ -135,7 +134,7 @@ export class DynamoScanStore implements ScanStore {
   }
 
   async putRangeResult(log: string, result: RangeResult): Promise<void> {
-    await this.#call('store a RANGE item', () =>
+    await this.#table.call('store a RANGE item', () =>
       this.#db.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -174,7 +173,7 @@ export class DynamoScanStore implements ScanStore {
   }
 
   async deleteRangeResult(log: string, start: bigint): Promise<void> {
-    await this.#call('delete a RANGE item', () =>
+    await this.#table.call('delete a RANGE item', () =>
       this.#db.send(
         new DeleteItemCommand({
           TableName: this.tableName,
@@ -186,11 +185,11 @@ export class DynamoScanStore implements ScanStore {
 
   /** Every MATCH# item's matches, delivered or not, in index order (for `status` and tests). */
   async allMatches(log: string): Promise<IdentityMatch[]> {
-    return (await this.#query(log, 'MATCH#')).flatMap((item) => parseMatches(item, log));
+    return (await this.#table.query(log, 'MATCH#')).flatMap((item) => parseMatches(item, log));
   }
 
   async #get(log: string, sk: string, what: string): Promise<Item | undefined> {
-    const out = await this.#call(what, () =>
+    const out = await this.#table.call(what, () =>
       this.#db.send(
         new GetItemCommand({
           TableName: this.tableName,
@@ -200,45 +199,6 @@ export class DynamoScanStore implements ScanStore {
       ),
     );
     return out.Item;
-  }
-
-  async #query(log: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.#call(`query ${prefix} items`, () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': { S: logKey(log) }, ':prefix': { S: prefix } },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
-  async #conditional(what: string, write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError(this.tableName, what, e);
-    }
-  }
-
-  async #call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      throw ioError(this.tableName, what, e);
-    }
   }
 }
 

@@ -9,7 +9,8 @@ import { TlogError } from '../errors.ts';
 import type { StoredState } from '../monitor/state-store.ts';
 import type { CheckRecord } from '../status/check-record.ts';
 import type { OpenAlert, ScanCursor, StatusSource } from '../status/status-source.ts';
-import { DynamoStore, logKey } from './dynamodb-store.ts';
+import { logKey } from './dynamodb-access.ts';
+import { DynamoStore } from './dynamodb-store.ts';
 
 export class DynamoStatusSource implements StatusSource {
   readonly description: string;

@@ -27,7 +27,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -41,13 +40,11 @@ import {
   type StoredHead,
   type StoredState,
 } from '../monitor/state-store.ts';
-
-type Item = Record<string, AttributeValue>;
+import { type Item, ioError, logKey, TableAccess } from './dynamodb-access.ts';
 
 /** DynamoDB items are at most 400 KB; evidence bigger than this (after gzip) is split into parts. */
 const EVIDENCE_PART_BYTES = 300_000;
 
-export const logKey = (log: string): string => `LOG#${log}`;
 export const checkpointKey = (size: string, shard?: string): string =>
   `CP#${size.padStart(20, '0')}${shard !== undefined ? `#${shard}` : ''}`;
 
@@ -58,15 +55,17 @@ export interface DynamoStoreOptions {
 
 export class DynamoStore implements StateStore, AlertStateStore {
   readonly #db: DynamoDBClient;
+  readonly #table: TableAccess;
   readonly tableName: string;
 
   constructor(options: DynamoStoreOptions) {
     this.#db = options.client;
     this.tableName = options.tableName;
+    this.#table = new TableAccess(options.client, options.tableName);
   }
 
   async load(log: string): Promise<StoredState | undefined> {
-    const out = await this.#call('read the HEAD item', () =>
+    const out = await this.#table.call('read the HEAD item', () =>
       this.#db.send(
         new GetItemCommand({
           TableName: this.tableName,
@@ -145,7 +144,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
       recordedAt: { S: now.toISOString() },
     };
     const put = (item: Item) =>
-      this.#call('store an EVIDENCE item', () =>
+      this.#table.call('store an EVIDENCE item', () =>
         this.#db.send(
           new PutItemCommand({
             TableName: this.tableName,
@@ -177,7 +176,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
   /** Reads back one evidence item (for tests and operators). */
   async readEvidence(log: string, sk: string): Promise<CheckResult> {
     const get = async (key: string) => {
-      const out = await this.#call('read an EVIDENCE item', () =>
+      const out = await this.#table.call('read an EVIDENCE item', () =>
         this.#db.send(
           new GetItemCommand({
             TableName: this.tableName,
@@ -204,7 +203,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
   }
 
   async loadAlerts(log: string): Promise<AlertState[]> {
-    const items = await this.#query(log, 'ALERT#');
+    const items = await this.#table.query(log, 'ALERT#');
     return items.map((item) => parseAlert(item, log));
   }
 
@@ -215,7 +214,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
     claim: { readonly token: string; readonly leaseUntil: string; readonly now: string },
   ): Promise<boolean> {
     const key = { pk: { S: logKey(log) }, sk: { S: `ALERT#${next.condition}` } };
-    return this.#conditional('claim an ALERT item', async () => {
+    return this.#table.conditional('claim an ALERT item', async () => {
       if (read === undefined) {
         // No state yet: a placeholder that has sent nothing, holding the claim.
         const placeholder: AlertState = { ...next, active: false, lastSentAt: NEVER_SENT, sentCount: 0 };
@@ -253,7 +252,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
   }
 
   async saveAlert(log: string, state: AlertState, token: string): Promise<boolean> {
-    return this.#conditional('store an ALERT item', () =>
+    return this.#table.conditional('store an ALERT item', () =>
       this.#db.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -267,7 +266,7 @@ export class DynamoStore implements StateStore, AlertStateStore {
 
   /** A claim held by another token (or none) is left alone. */
   async releaseAlert(log: string, condition: string, token: string): Promise<void> {
-    await this.#conditional('release an ALERT claim', () =>
+    await this.#table.conditional('release an ALERT claim', () =>
       this.#db.send(
         new UpdateItemCommand({
           TableName: this.tableName,
@@ -280,50 +279,9 @@ export class DynamoStore implements StateStore, AlertStateStore {
     );
   }
 
-  /** Runs one conditional write: true if it was applied, false if its condition failed. */
-  async #conditional(what: string, write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ConditionalCheckFailedException') return false;
-      throw ioError(this.tableName, what, e);
-    }
-  }
-
-  /** The items of a log whose sort key starts with `prefix`, in key order (strongly consistent). */
-  async #query(log: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.#call(`query ${prefix} items`, () =>
-        this.#db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': { S: logKey(log) }, ':prefix': { S: prefix } },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   /** The CP# history of a log, oldest size first (for tests and operators). */
   async checkpoints(log: string): Promise<StoredHead[]> {
-    return (await this.#query(log, 'CP#')).map((item) => parseHead(item, log).head);
-  }
-
-  async #call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      throw ioError(this.tableName, what, e);
-    }
+    return (await this.#table.query(log, 'CP#')).map((item) => parseHead(item, log).head);
   }
 }
 
@@ -353,20 +311,6 @@ function lostRace(e: unknown): boolean {
   const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return (
     reasons[0]?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict')
-  );
-}
-
-export function ioError(table: string, what: string, e: unknown): TlogError {
-  if (e instanceof TlogError) return e;
-  const name = e instanceof Error ? e.name : 'Error';
-  const message = e instanceof Error ? e.message : String(e);
-  return new TlogError(
-    'state/io',
-    `DynamoDB: cannot ${what} in table ${table}: ${name}: ${message}`,
-    undefined,
-    {
-      cause: e,
-    },
   );
 }
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { logKey } from '../../lib/aws/dynamodb-access.ts';
 import { DynamoScanStore, matchKey, rangeKey } from '../../lib/aws/dynamodb-scan-store.ts';
-import { logKey } from '../../lib/aws/dynamodb-store.ts';
 import { TlogError } from '../../lib/errors.ts';
 import type { IdentityMatch } from '../../lib/identity/identity-match.ts';
 import {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { checkpointKey, DynamoStore, logKey } from '../../lib/aws/dynamodb-store.ts';
+import { logKey } from '../../lib/aws/dynamodb-access.ts';
+import { checkpointKey, DynamoStore } from '../../lib/aws/dynamodb-store.ts';
 import { TlogError } from '../../lib/errors.ts';
 import type { StoredHead } from '../../lib/monitor/state-store.ts';
 import {

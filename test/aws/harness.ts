@@ -8,7 +8,8 @@ import { after, before } from 'node:test';
 import type { QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createHandler, type HandlerOverrides, type MonitorHandler } from '../../functions/monitor.ts';
-import { DynamoStore, logKey } from '../../lib/aws/dynamodb-store.ts';
+import { logKey } from '../../lib/aws/dynamodb-access.ts';
+import { DynamoStore } from '../../lib/aws/dynamodb-store.ts';
 import type { Clock } from '../../lib/http/ports.ts';
 import type { StoredState } from '../../lib/monitor/state-store.ts';
 import {

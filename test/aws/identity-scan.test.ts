@@ -24,8 +24,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { createHandler, type MonitorHandler } from '../../functions/monitor.ts';
 import { createWorkerHandler } from '../../functions/scan-worker.ts';
+import { logKey } from '../../lib/aws/dynamodb-access.ts';
 import { DynamoScanStore } from '../../lib/aws/dynamodb-scan-store.ts';
-import { logKey } from '../../lib/aws/dynamodb-store.ts';
 import type { IdentityMatch } from '../../lib/identity/identity-match.ts';
 import { CompactRange } from '../../lib/merkle/index.ts';
 import { decodeRangeWork } from '../../lib/scan-fanout/range-work.ts';

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { logKey } from '../../lib/aws/dynamodb-store.ts';
+import { logKey } from '../../lib/aws/dynamodb-access.ts';
 import { isTlogError } from '../../lib/errors.ts';
 import { LOG_NAME, SCHEDULED_EVENT, useHarness } from './harness.ts';
 

@@ -14,7 +14,7 @@ import {
   partitionKey,
   STATE_TABLE_ACTIONS,
 } from '../../infra/function-policy.ts';
-import { logKey } from '../../lib/aws/dynamodb-store.ts';
+import { logKey } from '../../lib/aws/dynamodb-access.ts';
 
 const ROOT = new URL('../../', import.meta.url);
 const sources = ['functions/', 'lib/aws/'].flatMap((dir) =>
