@@ -80,7 +80,10 @@ export async function loadTargets(
   let logs = [...config.logs];
   if (v.log !== undefined) {
     logs = logs.filter((l) => l.name === v.log);
-    if (logs.length === 0) {
+    // A state directory found unusable before the trust sources were expanded: their logs are
+    // unknown, and the state problem is what to report.
+    const unexpanded = loaded.trustFailures.some((r) => r.errorCode === 'state/io');
+    if (logs.length === 0 && !unexpanded) {
       const known = config.logs.map((l) => l.name).join(', ');
       throw new TlogError(
         'config/invalid',
