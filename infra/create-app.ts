@@ -69,7 +69,7 @@ export function createMonitorApp(options: MonitorAppOptions): MonitorApp {
   }
 
   const stack = new MonitorStack(app, (stackName as string | undefined) ?? DEFAULT_STACK_NAME, {
-    description: `tlog-monitor: proves ${config.logs.length} transparency log${config.logs.length === 1 ? '' : 's'} stay append-only`,
+    description: `tlog-monitor: proves ${config.logs.length} transparency ${config.logs.length === 1 ? 'log stays' : 'logs stay'} append-only`,
     config,
     monitor: {
       ...(missedChecks === undefined ? {} : { missedChecks }),

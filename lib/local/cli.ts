@@ -104,7 +104,9 @@ export async function main(
     if (command === 'status') return await runStatus(targets, values, io);
     // The monitor's own state first: a state directory it cannot write fails every log now,
     // as monitor-error, before any request is made.
-    const unusable = await stateProblem(targets);
+    // (With trust sources, loadConfig found it before loading them: their results say so.)
+    const unusable =
+      (await stateProblem(targets)) ?? targets.trustFailures.find((r) => r.errorCode === 'state/io');
     if (unusable !== undefined) {
       for (const log of targets.logs) {
         const r: CheckResult = {
@@ -115,6 +117,7 @@ export async function main(
         };
         io.out(values.json ? JSON.stringify(r) : formatResult(r));
       }
+      for (const r of targets.trustFailures) io.out(values.json ? JSON.stringify(r) : formatResult(r));
       return 2;
     }
     // Trust sources that could not be loaded (TUF unreachable, expired, forged): monitor-error.

@@ -108,15 +108,20 @@ export class FileStateStore implements StateStore {
    */
   async ensureWritable(logs: readonly string[]): Promise<void> {
     for (const dir of new Set(logs.map((log) => dirname(this.#fileFor(log))))) {
-      await makeDirectory(dir);
-      const probe = join(dir, `.tlog-monitor-probe.${process.pid}.${randomBytes(4).toString('hex')}`);
-      try {
-        const fh = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-        await fh.close();
-        await unlink(probe);
-      } catch (e) {
-        throw ioError(`state directory ${dir} is not writable`, e);
-      }
+      await FileStateStore.ensureDirectoryWritable(dir);
+    }
+  }
+
+  /** Creates `dir` and a probe file in it; throws 'state/io' naming the directory if it cannot. */
+  static async ensureDirectoryWritable(dir: string): Promise<void> {
+    await makeDirectory(dir);
+    const probe = join(dir, `.tlog-monitor-probe.${process.pid}.${randomBytes(4).toString('hex')}`);
+    try {
+      const fh = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+      await fh.close();
+      await unlink(probe);
+    } catch (e) {
+      throw ioError(`state directory ${dir} is not writable`, e);
     }
   }
 

@@ -3,11 +3,15 @@
  * expand into (lib/trust/). Files named in a config are relative to it; `--trusted-root` is
  * relative to the working directory. Without `--config`, `--trusted-root` alone is the config.
  * TUF metadata is cached next to the state, in `<state dir>/tuf/<repository>`.
+ * `checkStateDir`, when given, runs before any trust source is loaded (TUF and the Rekor API
+ * probe are network work): a state directory it refuses turns every trust source into a
+ * `monitor-error` naming the directory, and nothing is fetched.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type MonitorConfig, parseConfigFile, parseMonitorConfig } from '../config/config-file.ts';
 import type { LogConfig } from '../config/log-config.ts';
+import type { TrustSource } from '../config/trust-source.ts';
 import { TlogError } from '../errors.ts';
 import type { HttpClient } from '../http/ports.ts';
 import type { CheckResult } from '../monitor/check-result.ts';
@@ -31,6 +35,7 @@ export async function loadConfig(
   flags: { readonly config?: string; readonly 'trusted-root'?: string; readonly 'state-dir'?: string },
   httpFor: (log: Pick<LogConfig, 'timeoutMs' | 'tlsCaBundle'>) => HttpClient,
   nowMs: number = Date.now(),
+  checkStateDir?: (stateDir: string) => Promise<void>,
 ): Promise<LoadedConfig> {
   const trustedRoot = flags['trusted-root'];
   const configPath = flags.config ?? (trustedRoot === undefined ? DEFAULT_CONFIG_FILE : 'command line');
@@ -46,6 +51,18 @@ export async function loadConfig(
   }
   const stateDir = flags['state-dir'] ?? config.stateDir ?? DEFAULT_STATE_DIR;
   const base = flags.config === undefined ? process.cwd() : dirname(resolve(configPath));
+  const stateFailure = await stateDirFailure(config, stateDir, checkStateDir);
+  if (stateFailure !== undefined) {
+    const failures = (config.trust ?? []).map((source) => ({
+      log: trustSourceName(source),
+      status: 'monitor-error' as const,
+      durationMs: 0,
+      message: `${source.where}: ${stateFailure.message}`,
+      errorCode: stateFailure.code,
+    }));
+    const tufCacheDir = (log: LogConfig) => join(stateDir, 'tuf', log.name);
+    return { config: { ...config, trust: [] }, configPath, stateDir, trustFailures: failures, tufCacheDir };
+  }
   const { config: expanded, failures } = await loadTrustSources(config, {
     readText: (p) => readText(resolve(base, p), 'trust source'),
     nowMs,
@@ -68,6 +85,28 @@ export async function loadConfig(
   const tufCacheDir = (log: LogConfig) =>
     join(stateDir, 'tuf', nameFromUrl(log.tufKeys?.url ?? log.url), 'logs', log.name);
   return { config: expanded, configPath, stateDir, trustFailures, tufCacheDir };
+}
+
+/** The state directory's problem, checked only when trust sources would otherwise fetch first. */
+async function stateDirFailure(
+  config: MonitorConfig,
+  stateDir: string,
+  checkStateDir: ((stateDir: string) => Promise<void>) | undefined,
+): Promise<TlogError | undefined> {
+  if (checkStateDir === undefined || (config.trust ?? []).length === 0) return undefined;
+  try {
+    await checkStateDir(stateDir);
+    return undefined;
+  } catch (e) {
+    if (e instanceof TlogError) return e;
+    throw e;
+  }
+}
+
+/** A name for a trust source's result before it is expanded: `tuf-<host>` or `trusted-root-<file>`. */
+function trustSourceName(source: TrustSource): string {
+  if (source.tuf !== undefined) return `tuf-${nameFromUrl(source.tuf.url)}`;
+  return `trusted-root-${basename(source.trustedRoot ?? '', '.json').replace(/[^A-Za-z0-9._-]+/g, '-')}`;
 }
 
 async function readText(path: string, what: string): Promise<string> {

@@ -68,12 +68,22 @@ export async function loadTargets(
   }
   if (v.state !== undefined)
     throw new TlogError('usage/invalid', '--state is for an ad-hoc check; with a config use --state-dir');
-  const loaded = await loadConfig(v, httpFor);
+  // check and watch write state: a state directory they cannot write is found before the trust
+  // sources are loaded over the network (cli.ts reports it for the logs written out).
+  const loaded = await loadConfig(
+    v,
+    httpFor,
+    Date.now(),
+    command === 'status' ? undefined : FileStateStore.ensureDirectoryWritable,
+  );
   const { config, configPath } = loaded;
   let logs = [...config.logs];
   if (v.log !== undefined) {
     logs = logs.filter((l) => l.name === v.log);
-    if (logs.length === 0) {
+    // A state directory found unusable before the trust sources were expanded: their logs are
+    // unknown, and the state problem is what to report.
+    const unexpanded = loaded.trustFailures.some((r) => r.errorCode === 'state/io');
+    if (logs.length === 0 && !unexpanded) {
       const known = config.logs.map((l) => l.name).join(', ');
       throw new TlogError(
         'config/invalid',

@@ -65,6 +65,8 @@ test('a good config synthesizes the stack template', () => {
     (schedules[0] as { Properties: { ScheduleExpression: string } }).Properties.ScheduleExpression,
     'rate(2 minutes)',
   );
+  // The stack description says what the stack does, with no placeholder left in it.
+  assert.equal(template.Description, 'tlog-monitor: proves 1 transparency log stays append-only');
 });
 
 test('a deployment that would not fit CloudFormation fails with what to change, no stack trace', () => {

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +23,7 @@ import type { StateStore } from '../../lib/monitor/state-store.ts';
 import { MemoryStateStore } from '../support/memory-state-store.ts';
 import { runCli } from '../support/test-log-cli.ts';
 import { startTestLog, type TestLog } from '../support/test-log-server.ts';
+import { testLogKey, trustedRootJson } from '../support/trusted-root.ts';
 
 describe("the monitor's own failures", () => {
   let log: TestLog;
@@ -73,6 +76,43 @@ describe("the monitor's own failures", () => {
       assert.equal(result?.status, 'monitor-error', result?.message);
       assert.ok(result?.message?.includes(stateDir), result?.message);
       assert.equal(log.requests.length, before, 'no request was made to the log');
+    });
+  }
+
+  for (const command of ['check', 'watch'] as const) {
+    it(`${command}: with a trusted root to expand, an unusable --state-dir is monitor-error before any request (no API probe)`, async () => {
+      // A Rekor log of unknown API: expanding the trusted root would probe it. This server only
+      // counts what it is asked.
+      const asked: string[] = [];
+      const server = createServer((req, res) => {
+        asked.push(req.url ?? '');
+        res.writeHead(404).end();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const trustDir = await mkdtemp(join(tmpdir(), 'tlog-own-failures-trust-'));
+        await writeFile(join(trustDir, 'trusted_root.json'), trustedRootJson([testLogKey(url, 'p256')]));
+        const trustConfig = join(trustDir, 'config.json');
+        await writeFile(trustConfig, JSON.stringify({ logs: [{ trustedRoot: 'trusted_root.json' }] }));
+        const r = await runCli([
+          command,
+          '--config',
+          trustConfig,
+          '--state-dir',
+          badStateDir,
+          '--json',
+          // check: a log of the trusted root, which cannot be known before it is expanded.
+          ...(command === 'watch' ? ['--iterations', '1'] : ['--log', '127.0.0.1']),
+        ]);
+        assert.equal(r.code, 2, r.err);
+        assert.equal(r.results.length, 1, r.err);
+        assert.equal(r.results[0]?.status, 'monitor-error', r.results[0]?.message);
+        assert.ok(r.results[0]?.message?.includes(badStateDir), r.results[0]?.message);
+        assert.deepEqual(asked, [], 'no request was made before the state directory was found unusable');
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
     });
   }
 
