@@ -1,5 +1,5 @@
 /**
- * The monitor Lambda (DESIGN.md, "Lambda contract"): one function per monitored log. A thin
+ * The monitor Lambda (docs/contracts.md, "Lambda"): one function per monitored log. A thin
  * composition root: it reads the environment once per cold start, wires the AWS adapters
  * (DynamoDB state, embedded-metric-format metrics in the log, SNS alerts) and the log client into
  * the core, and runs one invocation. AWS endpoints and credentials come from the SDK's standard

@@ -33,7 +33,7 @@ export const STATE_TABLE_ACTIONS = [
 /** With the identity scan's fan-out: the scan store deletes the RANGE# results it committed. */
 export const FAN_OUT_TABLE_ACTIONS = ['dynamodb:DeleteItem'] as const;
 
-/** The partition key of a log's items (DESIGN.md, "State"). */
+/** The partition key of a log's items (docs/contracts.md, "DynamoDB state"). */
 export function partitionKey(logName: string): string {
   return `LOG#${logName}`;
 }

@@ -33,7 +33,7 @@ import { BUNDLE_HANDLER } from './bundle.ts';
 import { rateExpression } from './deploy-config.ts';
 import { functionPolicyStatements } from './function-policy.ts';
 
-/** Metric names the handler declares (DESIGN.md, "Metrics"; lib/aws/emf-metrics.ts says which, with which dimensions). */
+/** Metric names the handler declares (docs/contracts.md, "CloudWatch metrics"; lib/aws/emf-metrics.ts says which, with which dimensions). */
 export const METRIC = {
   checkSucceeded: 'CheckSucceeded',
   misbehaviourDetected: 'MisbehaviourDetected',

@@ -3,7 +3,7 @@
  *
  * Shared: the state table, a KMS key, the alert topic (email subscriptions), a dead-letter queue
  * for failed runs, the misbehaviour alarm for all logs, one dashboard. Per log (LogMonitor): a
- * function from the one shared bundle, its schedule, its alarms and its outputs. See DESIGN.md
+ * function from the one shared bundle, its schedule, its alarms and its outputs. See docs/contracts.md
  * ("Lambda contract", "State", "Metrics", "Alerts") for the contracts the handler relies on.
  *
  * Where the per-log constructs go (CloudFormation allows 500 resources per stack): when there are

@@ -34,9 +34,9 @@ export type ErrorCode =
   | 'response/malformed' // unparseable, wrong shape
   | 'response/mismatch' // unsigned fields disagree with the signed head, or other self-contradiction
   | 'response/shard-missing' // the stored Rekor shard is gone from inactiveShards
-  // Identity scan (DESIGN.md, "Identity monitoring")
+  // Identity scan (docs/contracts.md, "Identity monitoring")
   | 'scan/not-in-tree' // entries as served do not fold to the signed root: they are not in the tree
-  // Log entries read for identity monitoring (DESIGN.md, "Identity monitoring")
+  // Log entries read for identity monitoring (docs/contracts.md, "Identity monitoring")
   | 'entry/unreadable' // malformed, of a kind not read, or over a cap: the entry is listed as skipped
   // Signed timestamps (RFC 6962 §3.5; checkpoint timestamps likewise)
   | 'timestamp/future' // signed further ahead of the monitor's clock than the allowed skew

@@ -9,7 +9,7 @@ import { TlogError } from '../errors.ts';
 
 export type Item = Record<string, AttributeValue>;
 
-/** The partition key of a log's items (DESIGN.md, "State"). */
+/** The partition key of a log's items (docs/contracts.md, "DynamoDB state"). */
 export const logKey = (log: string): string => `LOG#${log}`;
 
 export class TableAccess {

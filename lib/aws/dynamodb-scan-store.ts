@@ -1,5 +1,5 @@
 /**
- * The DynamoDB scan store (DESIGN.md, "State" and "Identity monitoring"), in the monitor's one
+ * The DynamoDB scan store (docs/contracts.md, "DynamoDB state" and "Identity monitoring"), in the monitor's one
  * table beside the HEAD items, partition `LOG#<name>`:
  *
  *   SCAN                        the scan cursor: next index, its compact range, shard, version

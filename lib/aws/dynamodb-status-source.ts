@@ -1,6 +1,6 @@
 /**
  * `tlog-monitor status --aws --table T`: the Lambda deployment's state, read from its DynamoDB
- * table (DESIGN.md, "State"): the `HEAD` item, the active `ALERT#<condition>` items and, once
+ * table (docs/contracts.md, "DynamoDB state"): the `HEAD` item, the active `ALERT#<condition>` items and, once
  * identity monitoring writes it, the `SCAN` item. The Lambda keeps no "last status" item, so the
  * last status is not shown from here; the alerts say what is wrong.
  */

@@ -1,5 +1,5 @@
 /**
- * The DynamoDB state store (DESIGN.md, "State"): one table, partition key `pk` (S) = `LOG#<name>`,
+ * The DynamoDB state store (docs/contracts.md, "DynamoDB state"): one table, partition key `pk` (S) = `LOG#<name>`,
  * sort key `sk` (S):
  *
  *   HEAD                      last verified head: signed, size, root, origin, shard?, verifiedAt, version,
@@ -17,8 +17,8 @@
  * that were ever stored. Every read is strongly consistent. The semantics mirror
  * lib/local/file-state-store.ts: a lost race returns false and writes nothing.
  *
- * The `#<shard>`, `#<id>` and `#part-NNNN` key suffixes go beyond DESIGN.md's table; README.md
- * ("Differences from DESIGN.md") lists them.
+ * The `#<shard>`, `#<id>` and `#part-NNNN` key suffixes go beyond docs/contracts.md's table; README.md
+ * ("Differences from docs/contracts.md") lists them.
  */
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';

@@ -3,7 +3,7 @@
  * one JSON log line, from which CloudWatch Logs extracts the declared metrics. No PutMetricData
  * call, no CloudWatch permission, no request charge (BENCHMARKS.md, "Cost per monitored log").
  *
- * Every value of DESIGN.md "Metrics" is a member of the line (so Logs Insights can read them all),
+ * Every value of docs/contracts.md "CloudWatch metrics" is a member of the line (so Logs Insights can read them all),
  * but only the metrics the alarms and the dashboard need are declared as CloudWatch metrics,
  * because each declared name and dimension set is a billed custom metric:
  *
@@ -27,7 +27,7 @@
 import type { CheckResult } from '../monitor/check-result.ts';
 import { type MetricExtras, type MetricsSink, type MetricValue, metricValues } from '../monitor/metrics.ts';
 
-/** The dimension naming the log (DESIGN.md, "Metrics"). */
+/** The dimension naming the log (docs/contracts.md, "CloudWatch metrics"). */
 export const LOG_DIMENSION = 'Log';
 /** Declared per log, with dimension `Log`. */
 export const PER_LOG_METRICS: readonly string[] = ['SecondsSinceGrowth', 'IdentityMatches', 'ScanBacklog'];

@@ -1,5 +1,5 @@
 /**
- * The events the monitor Lambda accepts (DESIGN.md, "Lambda contract"):
+ * The events the monitor Lambda accepts (docs/contracts.md, "Lambda"):
  *   - an EventBridge scheduled event (`"detail-type": "Scheduled Event"`): one check;
  *   - `{"action":"check"}`: a forced re-check that re-sends any active alert;
  *   - `{"action":"verify-checkpoint","checkpoint":"<signed head>"}`: split-view detection.

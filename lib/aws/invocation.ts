@@ -2,7 +2,7 @@
  * One Lambda invocation for one log, composed from ports only (no SDK here, so it is testable
  * with fakes): check (or verify a foreign head) → metrics → alerts.
  *
- * Failure rules (DESIGN.md, "Lambda contract", "Alerts"):
+ * Failure rules (docs/contracts.md, "Lambda", "Alerts"):
  *   - a `monitor-error` (state unreadable, unwritable or corrupt) fails the invocation, so Lambda
  *     retries; the stored head was not moved (check.ts moves it only by compare-and-set);
  *   - metrics that cannot be published fail the invocation (after alerts were attempted);

@@ -1,5 +1,5 @@
 /**
- * The Lambda's configuration (DESIGN.md, "Lambda contract"), read from its environment once per
+ * The Lambda's configuration (docs/contracts.md, "Lambda"), read from its environment once per
  * cold start: LOG_CONFIG (one log entry, JSON), TABLE_NAME, TOPIC_ARN, METRICS_NAMESPACE, and
  * the optional ALERT_REMINDER (how often an alert is repeated while its condition persists,
  * `<n>s|m|h`, default 6h), ALERT_AFTER_FAILURES (checks in a row that must fail before an

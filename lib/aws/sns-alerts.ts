@@ -1,5 +1,5 @@
 /**
- * SNS alerts (DESIGN.md, "Alerts"): subject `[tlog-monitor] <log>: <status>` (printable ASCII,
+ * SNS alerts (docs/contracts.md, "Alerts (SNS)"): subject `[tlog-monitor] <log>: <status>` (printable ASCII,
  * under 100 characters, as SNS requires), body = human summary then the CheckResult JSON, message
  * attributes `severity`, `log`, `status` (the status the alert is about, also on its `resolved`
  * notice; plus `alert`: new | reminder | resolved, and

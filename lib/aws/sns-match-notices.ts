@@ -1,5 +1,5 @@
 /**
- * Identity-match notices on SNS (DESIGN.md, "Identity monitoring"): one message per check listing
+ * Identity-match notices on SNS (docs/contracts.md, "Identity monitoring"): one message per check listing
  * the new matches (several when they do not fit SNS's 256 KiB), with message attributes
  * `status` = identity-match, `severity` = notice and `log`, for subscription filter policies.
  * The MatchSink of lib/scan/match-delivery.ts: it is given the matches still pending in the

@@ -1,6 +1,6 @@
 /**
  * One monitored log: the entry that is the same in the CLI config file, the CDK config and the
- * Lambda's LOG_CONFIG (see DESIGN.md, "Log types"). `parseLogConfig` validates every field and
+ * Lambda's LOG_CONFIG (see docs/contracts.md, "Log types"). `parseLogConfig` validates every field and
  * reports every problem, each naming the log and the field.
  */
 
@@ -43,7 +43,7 @@ export interface LogConfig {
    * its first answer; it must verify with `publicKey` (checked at the first check).
    */
   readonly trustedHead?: string;
-  /** Identity monitoring (DESIGN.md, "Identity monitoring"): which entries to report, from where. */
+  /** Identity monitoring (docs/contracts.md, "Identity monitoring"): which entries to report, from where. */
   readonly identities?: IdentitiesConfig;
   /**
    * Rekor v1 only: every key of the sharded log with its validity, as a trusted root lists them

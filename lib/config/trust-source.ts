@@ -1,5 +1,5 @@
 /**
- * A `logs[]` entry that stands for many logs (DESIGN.md, "Trusted roots"):
+ * A `logs[]` entry that stands for many logs (docs/contracts.md, "Log types"):
  *
  *   { "trustedRoot": "<trusted_root.json file>" | "tuf": { "url": "...", "root"?: "<root.json file>" },
  *     "signingConfig"?: "<signing_config.json file>",

@@ -1,5 +1,5 @@
 /**
- * A log entry as received, before it is proven (DESIGN.md, "Identity monitoring").
+ * A log entry as received, before it is proven (docs/contracts.md, "Identity monitoring").
  *
  * Entry sources (one per log type, lib/entries/) produce these; the scan (lib/scan/) proves that
  * each `leaf` is in the verified tree before anything reads it; the matchers (lib/identity/) see

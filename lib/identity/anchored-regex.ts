@@ -1,6 +1,6 @@
 /**
  * The regexes of `certIdentities` and `subjects`: each must match the WHOLE value, so
- * `alice@example\.com` does not match `alice@example.com.evil.net` (DESIGN.md, "Identity
+ * `alice@example\.com` does not match `alice@example.com.evil.net` (docs/contracts.md, "Identity
  * monitoring"; rekor-monitor's RE2 matches are unanchored, ours are not).
  */
 

@@ -1,5 +1,5 @@
 /**
- * `caRoots`: a certificate that does not chain to one of them is not a match (DESIGN.md, "Identity
+ * `caRoots`: a certificate that does not chain to one of them is not a match (docs/contracts.md, "Identity
  * monitoring"). Signatures and issuer links are checked with node:crypto's X509Certificate
  * (OpenSSL): `checkIssued` (issuer name, key identifiers, keyCertSign when keyUsage is present),
  * `ca` (basicConstraints cA) and `verify` (the signature). Validity periods are not checked: a

@@ -1,7 +1,7 @@
 /**
  * The EntryMatcher (identity-match.ts) compiled from one log's `identities` config: reads who
  * signed a proven entry (rekor-signers.ts, ct-signers.ts) and reports each configured rule the
- * entry satisfies (DESIGN.md, "Identity monitoring"):
+ * entry satisfies (docs/contracts.md, "Identity monitoring"):
  *
  * - certIdentities: `certSubject` matches a SAN of a certificate and, when `issuers` is given, the
  *   Fulcio OIDC issuer (1.3.6.1.4.1.57264.1.8, else .1.1) matches one of them;

@@ -1,5 +1,5 @@
 /**
- * The per-log `identities` config (DESIGN.md, "Identity monitoring"). Names follow rekor-monitor's
+ * The per-log `identities` config (docs/contracts.md, "Identity monitoring"). Names follow rekor-monitor's
  * `monitoredValues`; `oidMatchers` is either our list form or rekor-monitor's object form
  * (`fulcioExtensions` by name, `oidExtensions` with integer arcs, `customExtensions` with dotted
  * OIDs), which is read into the list form. Every problem names the log and the field.

@@ -1,5 +1,5 @@
 /**
- * What the matchers report (DESIGN.md, "Identity monitoring"): one IdentityMatch per configured
+ * What the matchers report (docs/contracts.md, "Identity monitoring"): one IdentityMatch per configured
  * rule that an entry satisfies. The config names follow rekor-monitor's `monitoredValues`.
  */
 import type { EntryFormat, ReceivedEntry } from '../entries/received-entry.ts';

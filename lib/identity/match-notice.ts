@@ -1,5 +1,5 @@
 /**
- * The identity-match notice (DESIGN.md, "Identity monitoring"): one message per check listing the
+ * The identity-match notice (docs/contracts.md, "Identity monitoring"): one message per check listing the
  * new matches. Subject `[tlog-monitor] <log>: identity-match`; body: a human summary (one line per
  * match), then the matches as JSON. A match is not a failure: severity `notice`. Values come from
  * log entries, so every one is shown escaped (JSON string syntax) in the summary.

@@ -1,5 +1,5 @@
 /**
- * `identities.oidMatchers` (DESIGN.md, "Identity monitoring"): our list form, or rekor-monitor's
+ * `identities.oidMatchers` (docs/contracts.md, "Identity monitoring"): our list form, or rekor-monitor's
  * object form, read into the list form with every OID dotted. Fulcio extensions can be named as
  * rekor-monitor names them (fulcio-oids.ts).
  */

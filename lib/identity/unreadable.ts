@@ -1,7 +1,7 @@
 /**
  * An entry the matchers cannot read: malformed, of a kind not read, or over one of the caps that
  * bound the work spent on one entry. The matcher turns it into a `skipped` verdict; it never stops
- * the scan (DESIGN.md, "Identity monitoring").
+ * the scan (docs/contracts.md, "Identity monitoring").
  */
 import { TlogError } from '../errors.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The `tlog-monitor` command line (DESIGN.md, "CLI"); the full help text is in usage.ts:
+ * The `tlog-monitor` command line (docs/contracts.md, "Command line"); the full help text is in usage.ts:
  *
  *   tlog-monitor check  --type T --url URL --public-key FILE [--origin O] --state FILE [--timeout S] [--deadline S] [--json]
  *   tlog-monitor check  [--config FILE] [--log NAME] [--state-dir DIR] [--trusted-root FILE] [--timeout S] [--deadline S] [--json]

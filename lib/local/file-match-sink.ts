@@ -1,5 +1,5 @@
 /**
- * The CLI's match delivery (DESIGN.md, "Identity monitoring"): each match is appended once to
+ * The CLI's match delivery (docs/contracts.md, "Identity monitoring"): each match is appended once to
  * `<state file>.matches.jsonl`, one JSON object per line (`log` plus the IdentityMatch fields).
  * Under the lock of that file the sink reads what it has, appends only the rest and fsyncs, so a
  * re-delivery after a crash, or by a concurrent run, appends nothing twice. A last line left

@@ -18,7 +18,7 @@ export interface RunDeps {
   readonly progress?: { readonly everyMs: number; readonly report: (line: string) => void };
   /** Where a log whose keys follow TUF (LogConfig.tufKeys) caches the repository's metadata. */
   readonly tufCacheDir?: (log: LogConfig) => string;
-  /** The identity scan of a log after its check (DESIGN.md, "Identity monitoring"); none when undefined. */
+  /** The identity scan of a log after its check (docs/contracts.md, "Identity monitoring"); none when undefined. */
   readonly scanFor?: (log: LogConfig, http: HttpClient) => ScanWiring | undefined;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The CLI's identity scan wiring (DESIGN.md, "Identity monitoring"): for a log with identities
+ * The CLI's identity scan wiring (docs/contracts.md, "Identity monitoring"): for a log with identities
  * configured, its entry source and matcher (from lib/entries and lib/identity, built by
  * `ScanComponents`), with the cursor in `<state file>.scan.json`, the matches appended to
  * `<state file>.matches.jsonl`, and leaves hashed with node:crypto.

@@ -1,4 +1,4 @@
-/** The CLI's help text (`tlog-monitor --help`); DESIGN.md, "CLI". */
+/** The CLI's help text (`tlog-monitor --help`); docs/contracts.md, "Command line". */
 export const USAGE = `tlog-monitor — prove that transparency logs stay append-only
 
 Usage:

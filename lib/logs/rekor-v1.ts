@@ -6,7 +6,7 @@
  * an optional signed `Timestamp: <unix ns>` line. The unsigned JSON fields (treeSize, rootHash,
  * treeID) must agree with the signed head, or the answer is rejected.
  *
- * Signer names (DESIGN.md, "Rekor v1 signer names"): with a configured origin (the signer's host
+ * Signer names (docs/contracts.md, "Log types"): with a configured origin (the signer's host
  * name) the signature line and the origin are enforced exactly. Without one, the signature line
  * is found by its key hint alone and verified with the pinned key, whatever the host name (a
  * Rekor server signs with its machine's host name: on Kubernetes, the pod name).

@@ -1,5 +1,5 @@
 /**
- * When to alert (DESIGN.md, "Alerts"): one alert per new condition, a reminder while it persists
+ * When to alert (docs/contracts.md, "Alerts (SNS)"): one alert per new condition, a reminder while it persists
  * (every `reminderMs`, default 6 h), and a `resolved` notice per active condition when the log
  * checks clean again. Pure: the caller claims each notice, publishes it, then saves its new state
  * (see AlertStateStore), so a notice that cannot be published is never marked sent.

@@ -1,5 +1,5 @@
 /**
- * Alerts (DESIGN.md, "Alerts"): the alert and alert-state ports, and the text of an alert.
+ * Alerts (docs/contracts.md, "Alerts (SNS)"): the alert and alert-state ports, and the text of an alert.
  *
  * Subject `[tlog-monitor] <log>: <status>`; body: a human summary, then the CheckResult JSON with
  * its evidence. Severity `critical` for misbehaviour, `warning` for operational conditions. The

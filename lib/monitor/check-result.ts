@@ -1,4 +1,4 @@
-/** Check outcomes and exit codes (DESIGN.md, "Check outcomes"). */
+/** Check outcomes and exit codes (docs/contracts.md, "Check outcomes"). */
 import type { IdentityMatch, SkippedEntry } from '../identity/identity-match.ts';
 
 export type CheckStatus =
@@ -83,7 +83,7 @@ export interface CheckResult {
    */
   readonly originChanged?: { readonly from: string; readonly to: string };
   /**
-   * Identity monitoring (DESIGN.md): the matches this check delivered, each proven in the
+   * Identity monitoring (docs/contracts.md): the matches this check delivered, each proven in the
    * verified tree and reported once across runs. Present when the log has identities configured.
    * A match does not change the exit code.
    */

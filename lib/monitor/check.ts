@@ -1,6 +1,6 @@
 /**
  * The check use case: load state → fetch head → verify signature and origin → compare →
- * fetch proof → verify → conditional store → CheckResult (DESIGN.md, "Check outcomes").
+ * fetch proof → verify → conditional store → CheckResult (docs/contracts.md, "Check outcomes").
  *
  * The stored head moves only after the new head is proven to extend it, and only by a
  * compare-and-set on the version read at the start. Every failure becomes a CheckResult;

@@ -1,4 +1,4 @@
-/** Maps a failure to the check status it stands for (DESIGN.md, "Check outcomes"). */
+/** Maps a failure to the check status it stands for (docs/contracts.md, "Check outcomes"). */
 import { TlogError } from '../errors.ts';
 import type { CheckStatus } from './check-result.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The metrics port and the metric values of one check (DESIGN.md, "Metrics"): `CheckSucceeded`,
+ * The metrics port and the metric values of one check (docs/contracts.md, "CloudWatch metrics"): `CheckSucceeded`,
  * `MisbehaviourDetected`, `CheckFailed` (0/1 per check), `TreeSize`, `NewEntries`,
  * `SecondsSinceGrowth` and `CheckDuration` (ms), all with the dimension `Log`; with identities
  * configured, `IdentityMatches` (matches delivered by the check) and `ScanBacklog` (entries between

@@ -1,5 +1,5 @@
 /**
- * Signed timestamps (DESIGN.md, "Check outcomes"; RFC 6962 §3.5: "Each subsequent timestamp MUST
+ * Signed timestamps (docs/contracts.md, "Check outcomes"; RFC 6962 §3.5: "Each subsequent timestamp MUST
  * be more recent than the timestamp of the previous update"; static-ct checkpoints and Rekor v1's
  * `Timestamp:` line likewise): a head signed further ahead of the monitor's clock than
  * MAX_CLOCK_SKEW_MS is refused and never stored, and a newer head signed earlier than the

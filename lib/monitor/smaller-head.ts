@@ -1,5 +1,5 @@
 /**
- * A validly signed head smaller than the verified head on the same shard (DESIGN.md, "Check
+ * A validly signed head smaller than the verified head on the same shard (docs/contracts.md, "Check
  * outcomes"). One signed contradiction is enough evidence, so the rule, in order, is:
  *  1. not a proven prefix of the verified history: `fork` (the proof does not verify), or
  *     `rollback` (the log gives no proof), whatever a second request says;

@@ -1,5 +1,5 @@
 /**
- * Split-view detection (DESIGN.md, "Lambda contract", action `verify-checkpoint`): proves that a
+ * Split-view detection (docs/contracts.md, "Lambda", action `verify-checkpoint`): proves that a
  * signed head seen elsewhere (for example in a Sigstore bundle) and the monitor's verified head
  * are views of one append-only tree, in whichever direction applies: the smaller head must be a
  * prefix of the larger (RFC 9162 §2.1.4.2, proof fetched from the log), equal sizes need equal

@@ -1,5 +1,5 @@
 /**
- * A check followed by the identity scan, fanned out when the backlog is large (DESIGN.md,
+ * A check followed by the identity scan, fanned out when the backlog is large (docs/contracts.md,
  * "Identity monitoring"; issue 11 §5). The same steps as lib/scan/check-and-scan.ts, plus:
  *  1. commit, strictly in index order, the range results the scan workers stored (RANGE#),
  *     each proven again against the verified head before its matches are committed

@@ -1,5 +1,5 @@
 /**
- * A check followed by the identity scan (DESIGN.md, "Identity monitoring"): when the check leaves
+ * A check followed by the identity scan (docs/contracts.md, "Identity monitoring"): when the check leaves
  * a verified head (initialized, verified, unchanged), scan the entries from the cursor towards it,
  * then deliver the proven matches. A scan that finds entries not in the tree turns the result
  * into `inconsistent` with the evidence, kept like any other; a scan that cannot read the log

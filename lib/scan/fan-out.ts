@@ -1,5 +1,5 @@
 /**
- * Fan-out of a scan backlog (DESIGN.md, "Identity monitoring"; issue 11 §5), transport-free:
+ * Fan-out of a scan backlog (docs/contracts.md, "Identity monitoring"; issue 11 §5), transport-free:
  *  - splitBacklog cuts [cursor, size) into ranges;
  *  - scanRangeAhead (a worker, any order, any process) scans and proves one range and keeps its
  *    RangeResult (compact-range nodes of [a, b), matches, skipped) in the ScanStore;

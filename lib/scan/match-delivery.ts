@@ -1,5 +1,5 @@
 /**
- * Exactly-once delivery of proven matches (DESIGN.md, "Identity monitoring"). Matches wait in the
+ * Exactly-once delivery of proven matches (docs/contracts.md, "Identity monitoring"). Matches wait in the
  * ScanStore as pending from the moment their range is committed; a sink (the CLI's matches file,
  * the Lambda's notice) takes them, and only then are they marked delivered. A process that dies
  * between the two leaves them pending, and the sink, which remembers what it has, takes each once.

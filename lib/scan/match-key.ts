@@ -1,6 +1,6 @@
 /**
  * The identity of one match: a match is stored and delivered once per log, shard, entry index,
- * matcher and rule (DESIGN.md, "Identity monitoring": each match is reported exactly once).
+ * matcher and rule (docs/contracts.md, "Identity monitoring": each match is reported exactly once).
  */
 import type { IdentityMatch } from '../identity/identity-match.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Entries that do not fold to the signed root are not in the tree: misbehaviour (`inconsistent`,
- * DESIGN.md "Identity monitoring"), with evidence: the entry, its index, the signed head.
+ * docs/contracts.md "Identity monitoring"), with evidence: the entry, its index, the signed head.
  *
  * The first bad entry is pinpointed by binary search with consistency proofs at intermediate
  * sizes: a prefix [0, k) whose fold the log proves consistent with the signed head is in the

@@ -1,5 +1,5 @@
 /**
- * The scan use case (DESIGN.md, "Identity monitoring"): after a check verified the log, scan the
+ * The scan use case (docs/contracts.md, "Identity monitoring"): after a check verified the log, scan the
  * entries from the cursor towards the verified size, chunk by chunk. Each chunk is proven
  * (scan-range.ts) before its entries are matched, and its matches are stored together with the
  * cursor by one compare-and-set, so no match is lost or stored twice and the cursor never passes

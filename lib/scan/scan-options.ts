@@ -1,5 +1,5 @@
 /**
- * What a scan of one log may do per run (DESIGN.md, "Identity monitoring"). `startIndex` comes
+ * What a scan of one log may do per run (docs/contracts.md, "Identity monitoring"). `startIndex` comes
  * from the log's `identities` config; the budget bounds one check, and a scan that stops early
  * continues from its cursor at the next check.
  */

@@ -1,5 +1,5 @@
 /**
- * The scan state port (DESIGN.md, "State": SCAN and MATCH# items). Implementations: the file
+ * The scan state port (docs/contracts.md, "DynamoDB state": SCAN and MATCH# items). Implementations: the file
  * store (CLI) and the DynamoDB store (Lambda). The cursor moves only by compare-and-set, and the
  * matches of the entries it passes are stored in the same step, so a match is neither lost (the
  * cursor never passes an entry whose matches are not stored) nor stored twice (a match is keyed

@@ -1,6 +1,6 @@
 /**
  * Which verified tree a scan cursor reads, and how its indices map to the log's API. Rekor v1
- * (DESIGN.md, "Log types"): a cursor belongs to a shard; when the active shard is another one, the
+ * (docs/contracts.md, "Log types"): a cursor belongs to a shard; when the active shard is another one, the
  * cursor's shard must be among the inactive shards, whose verified final head it is scanned up to.
  * Rekor's entry API takes a global `logIndex`: the tree index plus the final sizes of the shards
  * retired before (ScanTarget.indexOffset), known only from their verified final heads.

@@ -3,7 +3,7 @@
  * last status and when, the last clean check, and the open conditions. A condition opens with the
  * first check that is not clean and stays open, counting checks, until a clean check closes every
  * condition of the log: the same rule by which the Lambda sends `new` and `resolved` alerts
- * (DESIGN.md, "Alerts"). The head itself is never taken from here.
+ * (docs/contracts.md, "Alerts (SNS)"). The head itself is never taken from here.
  */
 import { TlogError } from '../errors.ts';
 import type { CheckResult, CheckStatus } from '../monitor/check-result.ts';

@@ -20,7 +20,7 @@ export interface OpenAlert {
 }
 
 /**
- * Identity monitoring's scan position (DESIGN.md, "Identity monitoring"): the next entry index
+ * Identity monitoring's scan position (docs/contracts.md, "Identity monitoring"): the next entry index
  * to scan. Shown by `status` once a state store keeps it.
  */
 export interface ScanCursor {

@@ -1,6 +1,6 @@
 /**
  * Witness cosignatures on a log's checkpoint (c2sp.org/tlog-cosignature) and the per-log policy
- * `witnesses` / `minWitnesses` (DESIGN.md, "Log types"). A head that fewer than `minWitnesses` of
+ * `witnesses` / `minWitnesses` (docs/contracts.md, "Log types"). A head that fewer than `minWitnesses` of
  * the configured witnesses cosigned was not seen by enough independent parties: a split view
  * shown only to us would look exactly like it, so it is rejected as a bad signature.
  *

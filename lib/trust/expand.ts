@@ -1,5 +1,5 @@
 /**
- * From a Sigstore trusted root to monitored logs (DESIGN.md, "Trusted roots"):
+ * From a Sigstore trusted root to monitored logs (docs/contracts.md, "Log types"):
  *
  * - Rekor v1: every key listed under one `baseUrl` belongs to one sharded log; `publicKey` is the
  *   newest key (the active shard's) and `publicKeys` lists all of them with their `validFor`.

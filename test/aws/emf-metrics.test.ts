@@ -1,5 +1,5 @@
 /**
- * The embedded-metric-format line (lib/aws/emf-metrics.ts): every DESIGN.md value as a member,
+ * The embedded-metric-format line (lib/aws/emf-metrics.ts): every docs/contracts.md value as a member,
  * the declared metrics and their dimensions, each declared metric with its value in the line
  * (the EMF specification's rule), and `detailed` declaring every value per log.
  */

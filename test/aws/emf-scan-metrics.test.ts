@@ -1,5 +1,5 @@
 /**
- * The identity scan's metrics in the EMF line (DESIGN.md, "Metrics"): `IdentityMatches` (matches
+ * The identity scan's metrics in the EMF line (docs/contracts.md, "CloudWatch metrics"): `IdentityMatches` (matches
  * the check delivered) and `ScanBacklog` (entries between the cursor and the verified size),
  * declared per log, and only for a log whose result carries a scan (a log with identities).
  */

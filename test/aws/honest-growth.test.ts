@@ -45,7 +45,7 @@ describe('monitor Lambda on moto: honest growth', () => {
     assert.equal((await h.messages()).length, 0, 'no alert for an honest log');
   });
 
-  it('writes one metrics line per check (embedded metric format) with every value of DESIGN.md', () => {
+  it('writes one metrics line per check (embedded metric format) with every value of docs/contracts.md', () => {
     const docs = h.lines.map((l) => JSON.parse(l)).filter((d): d is EmfDocument => '_aws' in d);
     assert.equal(docs.length, 4, 'one per check');
     for (const d of docs) {

@@ -57,7 +57,7 @@ function withChanges(
 }
 
 describe('parseLogConfig: valid entries', () => {
-  it('parses the DESIGN.md example entry', () => {
+  it('parses the docs/contracts.md example entry', () => {
     const c = parseLogConfig(REKOR, 'logs[0]');
     assert.deepEqual(c, {
       name: 'rekor',

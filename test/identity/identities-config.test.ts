@@ -42,7 +42,7 @@ describe('identities config', () => {
     assert.deepEqual(parseLogConfig(JSON.parse(JSON.stringify(json)), 'LOG_CONFIG'), config);
   });
 
-  it('a preset takes identities, as in DESIGN.md', () => {
+  it('a preset takes identities, as in docs/contracts.md', () => {
     const cfg = parseConfigFile(
       JSON.stringify({
         logs: [{ preset: 'sigstore-rekor', identities: { subjects: ['alice@example\\.com'] } }],

@@ -96,7 +96,7 @@ test('no DynamoDB action is granted that the handler does not call', () => {
   assert.equal([...granted].filter((a) => a.startsWith('dynamodb:')).length, listed.length);
 });
 
-test('partition keys follow DESIGN.md ("pk = LOG#<name>") and are the keys the store writes', () => {
+test('partition keys follow docs/contracts.md ("pk = LOG#<name>") and are the keys the store writes', () => {
   assert.equal(partitionKey('rekor'), 'LOG#rekor');
   // The policy's LeadingKeys must be exactly the store's pk, or the function is denied its own items.
   for (const name of ['rekor', 'sigstore-ctfe-2022', 'a.b_c-D', 'x']) {

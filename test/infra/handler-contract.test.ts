@@ -1,5 +1,5 @@
 /**
- * What the infrastructure hands the handler is what the handler accepts (DESIGN.md, "Lambda
+ * What the infrastructure hands the handler is what the handler accepts (docs/contracts.md, "Lambda
  * contract"): the schedule's input is a scheduled event, the re-check command's payload is a
  * forced check, and the environment each function gets passes the handler's own validation.
  */

@@ -1,6 +1,6 @@
 /**
  * The CLI end to end against the in-repo test log server (real signatures, real HTTP on
- * loopback): every status and exit code of DESIGN.md for Rekor v1 and CT, recovery after each
+ * loopback): every status and exit code of docs/contracts.md for Rekor v1 and CT, recovery after each
  * lie, shard rotation, and concurrent checks on one state file.
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * The check use case against a scripted log (no network, no crypto signatures): every status of
- * DESIGN.md's table, the re-fetch before "inconsistent", compare-and-set races, shard rotation,
+ * docs/contracts.md's table, the re-fetch before "inconsistent", compare-and-set races, shard rotation,
  * and that a failed check never moves the stored head.
  */
 import assert from 'node:assert/strict';

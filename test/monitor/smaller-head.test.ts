@@ -1,6 +1,6 @@
 /**
  * The ordered rule for a validly signed head smaller than the verified one (issue 10, item 2;
- * DESIGN.md "Check outcomes"), and signed timestamps (item 1), against a scripted log:
+ * docs/contracts.md "Check outcomes"), and signed timestamps (item 1), against a scripted log:
  *  1. not a proven prefix → fork, whatever a second request says; no proof to be had → rollback;
  *  2. a prefix signed later than the verified head → rollback, without asking again;
  *  3. a prefix signed earlier, or unsigned in time → asked once more: a current answer is fine,

@@ -1,6 +1,6 @@
 /**
  * The CLI end to end against the in-repo tile log server (real signatures, real HTTP on
- * loopback): every status and exit code of DESIGN.md for a tlog-tiles log of more than 2^17
+ * loopback): every status and exit code of docs/contracts.md for a tlog-tiles log of more than 2^17
  * entries and a static-ct-api log, including a forked tile, a rewritten history, a rollback,
  * the witness policy and recovery after each lie.
  */

@@ -1,6 +1,6 @@
 /**
  * The metrics port (lib/monitor/metrics.ts) for Prometheus, with prom-client: what `watch
- * --metrics-port` serves (DESIGN.md, "Prometheus"). Per log, label `log`:
+ * --metrics-port` serves (docs/contracts.md, "Prometheus"). Per log, label `log`:
  *
  *   tlog_monitor_tree_size                       gauge: the verified tree size (clean checks only)
  *   tlog_monitor_checks_total{status}            counter: checks by status
@@ -26,7 +26,7 @@ import type { Clock } from '../../http/ports.ts';
 import { type CheckResult, MISBEHAVIOUR } from '../../monitor/check-result.ts';
 import { isClean, type MetricExtras, type MetricsSink } from '../../monitor/metrics.ts';
 
-/** A CheckResult that may carry identity matches (DESIGN.md, "Identity monitoring"). */
+/** A CheckResult that may carry identity matches (docs/contracts.md, "Identity monitoring"). */
 type WithMatches = CheckResult & { readonly matches?: readonly unknown[] };
 
 export class PrometheusMetrics implements MetricsSink {

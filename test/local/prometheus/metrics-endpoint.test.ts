@@ -1,6 +1,6 @@
 /**
  * `watch --metrics-port`: /metrics in the Prometheus text format, scraped while watch runs, with
- * rekor-monitor's two counters and the per-log series (DESIGN.md, "Prometheus").
+ * rekor-monitor's two counters and the per-log series (docs/contracts.md, "Prometheus").
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
