@@ -256,6 +256,7 @@ describe('parseJson: property', () => {
   });
 
   it('reads raw string contents exactly as JSON.parse, refusing only unpaired surrogates', () => {
+    const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
     // Exercises both string paths: verbatim runs (one native search) and runs with an escape, a
     // control character or a surrogate (read character by character).
     const unit = fc.oneof(
@@ -292,7 +293,7 @@ describe('parseJson: property', () => {
         } catch (e) {
           assert.ok(isTlogError(e, 'response/malformed'), String(e));
         }
-        const wellFormed = Array.isArray(native) && (native[0] as string).isWellFormed();
+        const wellFormed = Array.isArray(native) && !LONE_SURROGATE.test(native[0] as string);
         assert.deepEqual(ours, wellFormed ? native : undefined, `text ${JSON.stringify(text)}`);
       }),
       { numRuns: 3000 },
