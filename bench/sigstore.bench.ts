@@ -18,6 +18,7 @@ import { verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';
 import { verifyMerkleInclusion } from '@sigstore/verify/dist/tlog/merkle.js';
 import { bytesEqual, fromBase64 } from '../lib/bytes.ts';
 import { parsePemPublicKey } from '../lib/keys/public-key.ts';
+import { nativeLeafHasher, nativeNodeHasher } from '../lib/local/native-leaf-hasher.ts';
 import { hashLeaf, verifyInclusion } from '../lib/merkle/index.ts';
 import {
   ecdsaNoteVerifier,
@@ -84,6 +85,11 @@ function oursInclusion(x: OurInput): void {
   verifyInclusion(x.index, x.size, hashLeaf(x.body), x.hashes, x.root);
 }
 
+/** The same with node:crypto injected, as a composition root does (lib/local/native-leaf-hasher.ts). */
+function oursNativeInclusion(x: OurInput): void {
+  verifyInclusion(x.index, x.size, nativeLeafHasher(x.body), x.hashes, x.root, nativeNodeHasher);
+}
+
 /** One flipped bit in the last proof hash, or in the body when the proof is empty (a tree of 1). */
 function mutate(e: RekorEntry): RekorEntry {
   const flip = (b: Uint8Array): Uint8Array => {
@@ -121,6 +127,8 @@ function inclusionOnly(lines: string[]): BenchResult[] {
   const theirsBad = bad.map(toSigstoreEntry);
 
   const oursOk = countPasses(ours, (i) => oursInclusion(ours[i] as OurInput));
+  const nativeOk = countPasses(ours, (i) => oursNativeInclusion(ours[i] as OurInput));
+  const nativeBadOk = countPasses(oursBad, (i) => oursNativeInclusion(oursBad[i] as OurInput));
   const theirsOk = countPasses(theirs, (i) =>
     verifyMerkleInclusion(theirs[i] as SigstoreEntry, checkpoints[i] as LogCheckpoint),
   );
@@ -130,9 +138,16 @@ function inclusionOnly(lines: string[]): BenchResult[] {
   );
   lines.push(
     `Entries with an inclusion proof: ${n} (Rekor v1 production ${rekorV1ProductionEntries().length}, v1 other instances ${n - rekorV1ProductionEntries().length - rekorV2Entries().length}, Rekor v2 ${rekorV2Entries().length}).`,
-    `Sanity, inclusion only: ours accepts ${oursOk}/${n}, @sigstore/verify accepts ${theirsOk}/${n}; with one bit flipped in the proof (or body): ours rejects ${n - oursBadOk}/${n}, @sigstore/verify rejects ${n - theirsBadOk}/${n}.`,
+    `Sanity, inclusion only: ours accepts ${oursOk}/${n} (node:crypto injected: ${nativeOk}/${n}), @sigstore/verify accepts ${theirsOk}/${n}; with one bit flipped in the proof (or body): ours rejects ${n - oursBadOk}/${n} (node:crypto injected: ${n - nativeBadOk}/${n}), @sigstore/verify rejects ${n - theirsBadOk}/${n}.`,
   );
-  if (oursOk !== n || theirsOk !== n || oursBadOk !== 0 || theirsBadOk !== 0) {
+  if (
+    oursOk !== n ||
+    nativeOk !== n ||
+    theirsOk !== n ||
+    oursBadOk !== 0 ||
+    nativeBadOk !== 0 ||
+    theirsBadOk !== 0
+  ) {
     throw new Error(
       'inclusion sanity check failed: the side-by-side figures would not compare like with like',
     );
@@ -141,7 +156,14 @@ function inclusionOnly(lines: string[]): BenchResult[] {
   const avg = (entries.reduce((s, e) => s + e.hashes.length, 0) / n).toFixed(1);
   const what = `${n} Rekor entries (avg ${avg} hashes)`;
   const avgBody = Math.round(entries.reduce((s, e) => s + e.body.length, 0) / n);
-  return benchGroup([
+  const rows = benchGroup([
+    {
+      name: `ours, node:crypto injected: nativeLeafHasher + verifyInclusion(…, nativeNodeHasher), ${what}`,
+      fn: () => {
+        for (const x of ours) oursNativeInclusion(x);
+      },
+      options: { opsPerCall: n, note: 'per entry; what the composition roots inject' },
+    },
     {
       name: `ours: hashLeaf + verifyInclusion, ${what}`,
       fn: () => {
@@ -173,6 +195,12 @@ function inclusionOnly(lines: string[]): BenchResult[] {
       options: { opsPerCall: n, note: 'per entry; explains the gap' },
     },
   ]);
+  const us = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))?.usPerOp ?? Number.NaN;
+  const theirsUs = us('@sigstore/verify');
+  lines.push(
+    `**Inclusion, ours / @sigstore/verify (speed, >1 is faster), this run: node:crypto injected ${(theirsUs / us('ours, node:crypto')).toFixed(2)}×, portable @noble/hashes ${(theirsUs / us('ours: hashLeaf')).toFixed(2)}×.**`,
+  );
+  return rows;
 }
 
 function ed25519Spki(raw: Uint8Array): KeyObject {
