@@ -2,7 +2,7 @@
  * The identity scan's whole CPU pipeline per entry, in process and without the network, for Rekor
  * v1 and CT: the source's real transport decoding (rekor-v1 `entries/retrieve` answers, CT
  * `get-entries` pages, exactly the bytes the entry test logs serve) → leaf hash with the native
- * LeafHasher → fold into the compact range and comparison with the signed root → the real
+ * LeafHasher → fold into the compact range (native node hash, as lib/local/scan-wiring.ts injects) and comparison with the signed root → the real
  * matchers (createEntryMatcher) with realistic configs. It is lib/scan's scanRange with the real
  * EntrySource; only its HttpClient is replaced by a replay of answers recorded once from the test
  * logs over loopback, so the timed runs spend CPU on nothing but the pipeline.
@@ -21,7 +21,7 @@ import { systemClock } from '../lib/http/ports.ts';
 import { createEntryMatcher } from '../lib/identity/entry-matcher.ts';
 import type { IdentitiesConfig } from '../lib/identity/identities-config.ts';
 import { parsePemPublicKey } from '../lib/keys/public-key.ts';
-import { nativeLeafHasher } from '../lib/local/native-leaf-hasher.ts';
+import { nativeLeafHasher, nativeNodeHasher } from '../lib/local/native-leaf-hasher.ts';
 import { ctClient } from '../lib/logs/ct.ts';
 import type { LogClient, VerifiedHead } from '../lib/logs/log-client.ts';
 import { rekorV1Client } from '../lib/logs/rekor-v1.ts';
@@ -175,7 +175,7 @@ async function scanOnce(
   matcher: ReturnType<typeof createEntryMatcher>,
 ): Promise<number> {
   const scanned = await scanRange(
-    { client, source, matcher, hashLeaf: nativeLeafHasher },
+    { client, source, matcher, hashLeaf: nativeLeafHasher, hashNode: nativeNodeHasher },
     { head, indexOffset: 0n },
     0n,
     head.size,

@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { toHex } from '../../lib/bytes.ts';
 import { nativeLeafHasher, nativeNodeHasher } from '../../lib/local/native-leaf-hasher.ts';
 import {
+  CompactRange,
+  compactRangeRoot,
   hashChildren,
   hashLeaf,
   inclusionProofLength,
@@ -82,5 +84,29 @@ describe('node:crypto hashers injected into lib/merkle inclusion (RFC 9162 §2.1
     assert.equal(toHex(root), toHex(e.root));
     assert.equal(calls, inclusionProofLength(e.index, e.size));
     assert.ok(calls > 0);
+  });
+
+  it('a compact range folded with the native node hasher has the same nodes and root, and uses it for every merge', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 70 }), fc.nat(5), (leaves, at) => {
+        let merges = 0;
+        const counting: NodeHasher = (l, r) => {
+          merges++;
+          return nativeNodeHasher(l, r);
+        };
+        const native = CompactRange.empty(BigInt(at) * 64n, counting);
+        const portable = CompactRange.empty(BigInt(at) * 64n);
+        for (const leaf of leaves) {
+          native.append(nativeLeafHasher(leaf));
+          portable.append(hashLeaf(leaf));
+        }
+        assert.deepEqual(native.nodes().map(toHex), portable.nodes().map(toHex));
+        // n leaves appended to an aligned start leave popcount(n) nodes: n − popcount(n) merges.
+        const n = leaves.length;
+        assert.equal(merges, n - n.toString(2).replaceAll('0', '').length);
+        if (at === 0) assert.equal(toHex(compactRangeRoot(native)), toHex(compactRangeRoot(portable)));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
