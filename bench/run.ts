@@ -17,6 +17,7 @@ import { entryHashingBenchmarks } from './entries/hashing.bench.ts';
 import { entryLoopbackBenchmarks } from './entries/loopback.bench.ts';
 import { configureHarness, FULL_CONFIG, QUICK_CONFIG, resultTable, sinkValue } from './harness.ts';
 import { identityBenchmarks } from './identity.bench.ts';
+import { identityPipelineBenchmarks } from './identity-pipeline.bench.ts';
 import { merkleBenchmarks } from './merkle.bench.ts';
 import { scanBenchmarks } from './scan.bench.ts';
 import type { Section } from './section.ts';
@@ -59,6 +60,7 @@ for (const make of [
   () => sigstoreBenchmarks(),
   () => scanBenchmarks(quick),
   () => identityBenchmarks(),
+  () => identityPipelineBenchmarks(quick),
   () => entryHashingBenchmarks(),
   () => entryLoopbackBenchmarks(quick),
 ]) {

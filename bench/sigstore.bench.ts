@@ -13,11 +13,13 @@
  *                            (node:crypto) then verifyMerkleInclusion.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { LogCheckpoint } from '@sigstore/verify/dist/tlog/checkpoint.js';
 import { verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';
 import { verifyMerkleInclusion } from '@sigstore/verify/dist/tlog/merkle.js';
 import { bytesEqual, fromBase64 } from '../lib/bytes.ts';
 import { parsePemPublicKey } from '../lib/keys/public-key.ts';
+import { nativeLeafHasher, nativeNodeHasher } from '../lib/local/native-leaf-hasher.ts';
 import { hashLeaf, verifyInclusion } from '../lib/merkle/index.ts';
 import {
   ecdsaNoteVerifier,
@@ -84,6 +86,11 @@ function oursInclusion(x: OurInput): void {
   verifyInclusion(x.index, x.size, hashLeaf(x.body), x.hashes, x.root);
 }
 
+/** The same with node:crypto injected, as a composition root does (lib/local/native-leaf-hasher.ts). */
+function oursNativeInclusion(x: OurInput): void {
+  verifyInclusion(x.index, x.size, nativeLeafHasher(x.body), x.hashes, x.root, nativeNodeHasher);
+}
+
 /** One flipped bit in the last proof hash, or in the body when the proof is empty (a tree of 1). */
 function mutate(e: RekorEntry): RekorEntry {
   const flip = (b: Uint8Array): Uint8Array => {
@@ -121,6 +128,8 @@ function inclusionOnly(lines: string[]): BenchResult[] {
   const theirsBad = bad.map(toSigstoreEntry);
 
   const oursOk = countPasses(ours, (i) => oursInclusion(ours[i] as OurInput));
+  const nativeOk = countPasses(ours, (i) => oursNativeInclusion(ours[i] as OurInput));
+  const nativeBadOk = countPasses(oursBad, (i) => oursNativeInclusion(oursBad[i] as OurInput));
   const theirsOk = countPasses(theirs, (i) =>
     verifyMerkleInclusion(theirs[i] as SigstoreEntry, checkpoints[i] as LogCheckpoint),
   );
@@ -130,9 +139,16 @@ function inclusionOnly(lines: string[]): BenchResult[] {
   );
   lines.push(
     `Entries with an inclusion proof: ${n} (Rekor v1 production ${rekorV1ProductionEntries().length}, v1 other instances ${n - rekorV1ProductionEntries().length - rekorV2Entries().length}, Rekor v2 ${rekorV2Entries().length}).`,
-    `Sanity, inclusion only: ours accepts ${oursOk}/${n}, @sigstore/verify accepts ${theirsOk}/${n}; with one bit flipped in the proof (or body): ours rejects ${n - oursBadOk}/${n}, @sigstore/verify rejects ${n - theirsBadOk}/${n}.`,
+    `Sanity, inclusion only: ours accepts ${oursOk}/${n} (node:crypto injected: ${nativeOk}/${n}), @sigstore/verify accepts ${theirsOk}/${n}; with one bit flipped in the proof (or body): ours rejects ${n - oursBadOk}/${n} (node:crypto injected: ${n - nativeBadOk}/${n}), @sigstore/verify rejects ${n - theirsBadOk}/${n}.`,
   );
-  if (oursOk !== n || theirsOk !== n || oursBadOk !== 0 || theirsBadOk !== 0) {
+  if (
+    oursOk !== n ||
+    nativeOk !== n ||
+    theirsOk !== n ||
+    oursBadOk !== 0 ||
+    nativeBadOk !== 0 ||
+    theirsBadOk !== 0
+  ) {
     throw new Error(
       'inclusion sanity check failed: the side-by-side figures would not compare like with like',
     );
@@ -141,7 +157,14 @@ function inclusionOnly(lines: string[]): BenchResult[] {
   const avg = (entries.reduce((s, e) => s + e.hashes.length, 0) / n).toFixed(1);
   const what = `${n} Rekor entries (avg ${avg} hashes)`;
   const avgBody = Math.round(entries.reduce((s, e) => s + e.body.length, 0) / n);
-  return benchGroup([
+  const rows = benchGroup([
+    {
+      name: `ours, node:crypto injected: nativeLeafHasher + verifyInclusion(…, nativeNodeHasher), ${what}`,
+      fn: () => {
+        for (const x of ours) oursNativeInclusion(x);
+      },
+      options: { opsPerCall: n, note: 'per entry; what the composition roots inject' },
+    },
     {
       name: `ours: hashLeaf + verifyInclusion, ${what}`,
       fn: () => {
@@ -173,6 +196,42 @@ function inclusionOnly(lines: string[]): BenchResult[] {
       options: { opsPerCall: n, note: 'per entry; explains the gap' },
     },
   ]);
+  const us = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))?.usPerOp ?? Number.NaN;
+  const theirsUs = us('@sigstore/verify');
+  lines.push(
+    `Inclusion, ours / @sigstore/verify (speed, >1 is faster), wall time in the table below: node:crypto injected ${(theirsUs / us('ours, node:crypto')).toFixed(2)}×, portable @noble/hashes ${(theirsUs / us('ours: hashLeaf')).toFixed(2)}×.`,
+  );
+  // CPU time of this process, the two sides alternated five times: steadier than wall time on a shared machine.
+  const cpuOurs: number[] = [];
+  const cpuTheirs: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    cpuOurs.push(cpuMicrosPerCall(() => ours.forEach(oursNativeInclusion)) / n);
+    cpuTheirs.push(
+      cpuMicrosPerCall(() => {
+        for (let i = 0; i < n; i++)
+          verifyMerkleInclusion(theirs[i] as SigstoreEntry, checkpoints[i] as LogCheckpoint);
+      }) / n,
+    );
+  }
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+  lines.push(
+    `**Inclusion in CPU time (median of 5 alternated rounds of ~150 ms): ours with node:crypto injected ${mid(cpuOurs).toFixed(1)} µs per entry, @sigstore/verify ${mid(cpuTheirs).toFixed(1)} µs: ours ${(mid(cpuTheirs) / mid(cpuOurs)).toFixed(2)}× its speed (load ${(loadavg()[0] ?? 0).toFixed(2)}).**`,
+  );
+  return rows;
+}
+
+/** CPU microseconds (process.cpuUsage) per call of `fn`, over about 150 ms after a short warm-up. */
+function cpuMicrosPerCall(fn: () => void): number {
+  for (let i = 0; i < 20; i++) fn();
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  let calls = 0;
+  while (Number(process.hrtime.bigint() - t0) < 150e6) {
+    fn();
+    calls++;
+  }
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / calls;
 }
 
 function ed25519Spki(raw: Uint8Array): KeyObject {

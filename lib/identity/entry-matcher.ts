@@ -14,7 +14,7 @@
  * Names are decoded only when a rule needs them, and the chain is checked only for a certificate
  * that matched. An entry that cannot be read is `skipped` with the reason; match never throws.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { preview } from '../bytes.ts';
 import type { EntryFormat, ReceivedEntry } from '../entries/received-entry.ts';
 import { isTlogError, TlogError } from '../errors.ts';
@@ -190,6 +190,7 @@ function regex(source: string): RegExp {
   return compiled;
 }
 
+/** One-shot hash: twice as fast as createHash on a 91-byte SPKI, a quarter faster on a 2 KB certificate (BENCHMARKS.md). */
 function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }

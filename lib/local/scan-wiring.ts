@@ -14,7 +14,7 @@ import type { ScanWiring } from '../scan/check-and-scan.ts';
 import type { ScanOptions } from '../scan/scan-options.ts';
 import { FileMatchSink } from './file-match-sink.ts';
 import { FileScanStore } from './file-scan-store.ts';
-import { nativeLeafHasher } from './native-leaf-hasher.ts';
+import { nativeLeafHasher, nativeNodeHasher } from './native-leaf-hasher.ts';
 
 /** What one log's scan reads with and matches with; undefined for a log without identities. */
 export type ScanComponents = (
@@ -41,6 +41,6 @@ export function fileScanWiring(
   const sink = new FileMatchSink(stateFileFor);
   return (log, http) => {
     const c = components(log, http);
-    return c ? { ...c, store, sink, hashLeaf: nativeLeafHasher } : undefined;
+    return c ? { ...c, store, sink, hashLeaf: nativeLeafHasher, hashNode: nativeNodeHasher } : undefined;
   };
 }

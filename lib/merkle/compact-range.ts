@@ -17,7 +17,7 @@ import {
   requireProofLength,
   requireSameRoot,
 } from './checks.ts';
-import { EMPTY_ROOT, hashChildren } from './hash.ts';
+import { EMPTY_ROOT, hashChildren, type NodeHasher } from './hash.ts';
 import { pathShape } from './shape.ts';
 
 /**
@@ -42,18 +42,27 @@ export class CompactRange {
   readonly #hashes: Uint8Array[];
   /** levels[i] is the level of hashes[i] (a subtree of 2^level leaves). */
   readonly #levels: number[];
+  /** SHA-256(0x01 ‖ left ‖ right) for the merges: @noble/hashes unless the creator injected another. */
+  readonly #hashNode: NodeHasher;
 
-  private constructor(begin: bigint, end: bigint, hashes: Uint8Array[], levels: number[]) {
+  private constructor(
+    begin: bigint,
+    end: bigint,
+    hashes: Uint8Array[],
+    levels: number[],
+    hashNode: NodeHasher,
+  ) {
     this.begin = begin;
     this.#end = end;
     this.#hashes = hashes;
     this.#levels = levels;
+    this.#hashNode = hashNode;
   }
 
-  /** The empty range [at, at). */
-  static empty(at: bigint): CompactRange {
+  /** The empty range [at, at); `hashNode` computes the merges (e.g. a native SHA-256 a composition root injects). */
+  static empty(at: bigint, hashNode: NodeHasher = hashChildren): CompactRange {
     requireUint64(at, 'range start');
-    return new CompactRange(at, at, [], []);
+    return new CompactRange(at, at, [], [], hashNode);
   }
 
   /**
@@ -71,6 +80,7 @@ export class CompactRange {
       end,
       nodes.map((n) => n.slice()),
       levels,
+      hashChildren,
     );
   }
 
@@ -89,7 +99,13 @@ export class CompactRange {
   }
 
   clone(): CompactRange {
-    return new CompactRange(this.begin, this.#end, this.#hashes.slice(), this.#levels.slice());
+    return new CompactRange(
+      this.begin,
+      this.#end,
+      this.#hashes.slice(),
+      this.#levels.slice(),
+      this.#hashNode,
+    );
   }
 
   /** Appends one leaf hash (SHA-256(0x00 ‖ leaf), RFC 9162 §2.1.1): [begin, end) becomes [begin, end + 1). */
@@ -126,7 +142,7 @@ export class CompactRange {
     let l = level;
     let h = hash;
     while (this.#levels[this.#levels.length - 1] === l && (pos & 1n) === 1n) {
-      h = hashChildren(this.#hashes.pop() as Uint8Array, h);
+      h = this.#hashNode(this.#hashes.pop() as Uint8Array, h);
       this.#levels.pop();
       pos >>= 1n;
       l++;

@@ -12,7 +12,7 @@ export {
   rootFromConsistencyProof,
   verifyConsistency,
 } from './consistency.ts';
-export { EMPTY_ROOT, HASH_SIZE, hashChildren, hashLeaf } from './hash.ts';
+export { EMPTY_ROOT, HASH_SIZE, hashChildren, hashLeaf, type LeafHasher, type NodeHasher } from './hash.ts';
 export { inclusionProofLength, rootFromInclusionProof, verifyInclusion } from './inclusion.ts';
 export { MemoryHashSource } from './memory-source.ts';
 export { consistencyProof, type HashSource, inclusionProof, type NodeId, treeRoot } from './prove.ts';

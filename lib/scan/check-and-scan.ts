@@ -9,6 +9,7 @@
 import type { EntrySource } from '../entries/entry-source.ts';
 import { TlogError } from '../errors.ts';
 import type { EntryMatcher } from '../identity/identity-match.ts';
+import type { NodeHasher } from '../merkle/index.ts';
 import { type CheckDeps, checkLog, loadVerified } from '../monitor/check.ts';
 import type { CheckResult, Evidence, ScanSummary } from '../monitor/check-result.ts';
 import { statusForError } from '../monitor/classify-error.ts';
@@ -26,6 +27,8 @@ export interface ScanWiring {
   readonly sink: MatchSink;
   /** Default: lib/merkle's portable SHA-256; the composition root may inject a native one. */
   readonly hashLeaf?: LeafHasher;
+  /** Default: lib/merkle's portable node hash for the fold. */
+  readonly hashNode?: NodeHasher;
 }
 
 /** The check statuses that leave a verified head to scan towards. */
@@ -51,6 +54,7 @@ export async function checkAndScan(logName: string, deps: CheckDeps, scan: ScanW
       source: scan.source,
       matcher: scan.matcher,
       hashLeaf: scan.hashLeaf ?? portableLeafHasher,
+      ...(scan.hashNode !== undefined ? { hashNode: scan.hashNode } : {}),
       store: scan.store,
       clock: deps.clock,
       options: scan.options,

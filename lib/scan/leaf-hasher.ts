@@ -3,9 +3,9 @@
  * root can inject the platform's native SHA-256 (node:crypto hashes a 3 KB entry about four times
  * faster than @noble/hashes; BENCHMARKS.md, "Identity scan") while the core imports no node:crypto.
  */
-import { hashLeaf } from '../merkle/hash.ts';
+import { hashLeaf, type LeafHasher } from '../merkle/hash.ts';
 
-export type LeafHasher = (leaf: Uint8Array) => Uint8Array;
+export type { LeafHasher };
 
 /** The portable default: lib/merkle's @noble/hashes implementation. */
 export const portableLeafHasher: LeafHasher = hashLeaf;

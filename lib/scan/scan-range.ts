@@ -8,7 +8,7 @@ import type { EntrySource, ScanTarget } from '../entries/entry-source.ts';
 import type { ReceivedEntry } from '../entries/received-entry.ts';
 import type { EntryMatcher, IdentityMatch, SkippedEntry } from '../identity/identity-match.ts';
 import type { LogClient } from '../logs/log-client.ts';
-import { CompactRange } from '../merkle/index.ts';
+import { CompactRange, type NodeHasher } from '../merkle/index.ts';
 import { fetchEntryRange } from './fetch-entries.ts';
 import type { LeafHasher } from './leaf-hasher.ts';
 import { notInTreeError, type Prefix } from './not-in-tree.ts';
@@ -20,6 +20,8 @@ export interface RangeScanDeps {
   readonly source: EntrySource;
   readonly matcher: EntryMatcher;
   readonly hashLeaf: LeafHasher;
+  /** The fold's node hash; default lib/merkle's portable one. */
+  readonly hashNode?: NodeHasher;
 }
 
 export interface ScannedRange {
@@ -98,7 +100,7 @@ async function foldRange(
         proven: false,
       };
   const entries = await fetchEntryRange(deps.source, target, start, end);
-  const part = CompactRange.empty(start);
+  const part = CompactRange.empty(start, deps.hashNode);
   const leafHashes: Uint8Array[] = new Array(entries.length);
   entries.forEach((e, i) => {
     const h = deps.hashLeaf(e.leaf);

@@ -255,6 +255,51 @@ describe('parseJson: property', () => {
     );
   });
 
+  it('reads raw string contents exactly as JSON.parse, refusing only unpaired surrogates', () => {
+    const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    // Exercises both string paths: verbatim runs (one native search) and runs with an escape, a
+    // control character or a surrogate (read character by character).
+    const unit = fc.oneof(
+      fc.constantFrom(
+        '"',
+        '\\',
+        '\\"',
+        '\\n',
+        '\\u00e9',
+        '\\ud83d',
+        '\\ude00',
+        '\n',
+        '\u0001',
+        '\ud83d',
+        '\ude00',
+        '\ud83d\ude00',
+        'é',
+        '—',
+      ),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (parts) => {
+        const text = `["${parts.join('')}"]`;
+        let native: unknown;
+        try {
+          native = JSON.parse(text);
+        } catch {
+          native = undefined;
+        }
+        let ours: JsonValue | undefined;
+        try {
+          ours = parseJson(text);
+        } catch (e) {
+          assert.ok(isTlogError(e, 'response/malformed'), String(e));
+        }
+        const wellFormed = Array.isArray(native) && !LONE_SURROGATE.test(native[0] as string);
+        assert.deepEqual(ours, wellFormed ? native : undefined, `text ${JSON.stringify(text)}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('agrees with JSON.parse on which random texts are valid (modulo documented strictness)', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(...'[]{}",:0123456789-.eEtrufalsn \\') }), (text) => {
