@@ -39,7 +39,7 @@ import { caBundleFetch } from '../lib/http/ca-bundle-fetch.ts';
 import { withDeadline } from '../lib/http/deadline.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
 import { createEntryMatcher } from '../lib/identity/entry-matcher.ts';
-import { nativeLeafHasher } from '../lib/local/native-leaf-hasher.ts';
+import { nativeLeafHasher, nativeNodeHasher } from '../lib/local/native-leaf-hasher.ts';
 import { createLogClient } from '../lib/logs/create-client.ts';
 import type { CheckDeps } from '../lib/monitor/check.ts';
 import type { CheckResult } from '../lib/monitor/check-result.ts';
@@ -109,6 +109,7 @@ export function createHandler(env: Env, overrides: HandlerOverrides = {}): Monit
           store: new DynamoScanStore({ client: dynamo, tableName: config.tableName }),
           sink: new SnsMatchNotices({ client: sns, topicArn: config.topicArn }),
           hashLeaf: nativeLeafHasher,
+          hashNode: nativeNodeHasher,
           ...(config.scanQueueUrl !== undefined
             ? {
                 fanOut: {

@@ -15,7 +15,7 @@ import { type BatchResponse, handleScanBatch, type SqsEvent } from '../lib/aws/s
 import { SnsAlerts } from '../lib/aws/sns-alerts.ts';
 import { TlogError } from '../lib/errors.ts';
 import { type Clock, type FetchPort, systemClock } from '../lib/http/ports.ts';
-import { nativeLeafHasher } from '../lib/local/native-leaf-hasher.ts';
+import { nativeLeafHasher, nativeNodeHasher } from '../lib/local/native-leaf-hasher.ts';
 import { DEFAULT_REMINDER_MS } from '../lib/monitor/alert-policy.ts';
 
 export interface WorkerOverrides {
@@ -47,6 +47,7 @@ export function createWorkerHandler(
     scanStore: new DynamoScanStore({ client: dynamo, tableName }),
     refusals: new DynamoRangeRefusals({ client: dynamo, tableName }),
     hashLeaf: nativeLeafHasher,
+    hashNode: nativeNodeHasher,
     evidenceStore: new DynamoStore({ client: dynamo, tableName }),
     alerts: new SnsAlerts({
       client: overrides.sns ?? new SNSClient(SDK_SETTINGS),

@@ -24,6 +24,7 @@ import type { Clock, FetchPort } from '../http/ports.ts';
 import { createEntryMatcher } from '../identity/entry-matcher.ts';
 import { createLogClient } from '../logs/create-client.ts';
 import type { LogClient, VerifiedHead } from '../logs/log-client.ts';
+import type { NodeHasher } from '../merkle/hash.ts';
 import type { AlertSink } from '../monitor/alerts.ts';
 import type { CheckResult, Evidence } from '../monitor/check-result.ts';
 import type { MetricsSink } from '../monitor/metrics.ts';
@@ -50,6 +51,8 @@ export interface ScanWorkerDeps {
   readonly scanStore: ScanStore;
   readonly refusals: RangeRefusals;
   readonly hashLeaf: LeafHasher;
+  /** The fold's node hash (native in the function); default lib/merkle's portable one. */
+  readonly hashNode?: NodeHasher;
   /** The monitor's alert path, for a range that is not in the tree. */
   readonly evidenceStore: EvidenceStore;
   readonly alerts: AlertSink;
@@ -111,6 +114,7 @@ async function scanWorkItem(
         source: createEntrySource(log, http, deps.clock),
         matcher: createEntryMatcher(log.identities),
         hashLeaf: deps.hashLeaf,
+        ...(deps.hashNode !== undefined ? { hashNode: deps.hashNode } : {}),
         store: deps.scanStore,
       },
       { head, ...(work.indexOffset !== undefined ? { indexOffset: work.indexOffset } : {}) },

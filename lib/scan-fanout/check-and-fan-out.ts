@@ -165,6 +165,7 @@ async function sequential(
     source: scan.source,
     matcher: scan.matcher,
     hashLeaf: scan.hashLeaf ?? portableLeafHasher,
+    ...(scan.hashNode !== undefined ? { hashNode: scan.hashNode } : {}),
     store: scan.store,
     clock: deps.clock,
     options,
