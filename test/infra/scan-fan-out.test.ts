@@ -62,6 +62,11 @@ describe('identity scan fan-out', () => {
     assert.deepEqual(mapping.Properties.FunctionName, { Ref: workerId });
   });
 
+  test('worker: 1 GB, and a 64 MB young-generation semi-space (fewer scavenges per entry, BENCHMARKS.md)', () => {
+    assert.equal(worker.Properties.MemorySize, 1024);
+    assert.equal(worker.Properties.Environment.Variables.NODE_OPTIONS, '--max-semi-space-size=64');
+  });
+
   test('worker role: the LOG# partitions, SQS consume on the scan queue only, no table admin', () => {
     const [, policy] = one('AWS::IAM::Policy', 'MonitorScanFanOutWorkerRoleDefaultPolicy');
     const statements = policy.Properties.PolicyDocument.Statement as Cfn[];
