@@ -13,8 +13,7 @@
  */
 
 import { type Alert, type AlertState, NEVER_SENT, severityOf } from './alerts.ts';
-import { type CheckResult, MISBEHAVIOUR } from './check-result.ts';
-import { isClean } from './metrics.ts';
+import { type CheckResult, isClean, MISBEHAVIOUR } from './check-result.ts';
 
 export const DEFAULT_REMINDER_MS = 6 * 3_600_000;
 /** Checks in a row that must show an operational condition before it is notified (Lambda default). */

@@ -1,17 +1,26 @@
 /** Check outcomes and exit codes (docs/contracts.md, "Check outcomes"). */
 import type { IdentityMatch, SkippedEntry } from '../identity/identity-match.ts';
 
-export type CheckStatus =
-  | 'initialized'
-  | 'verified'
-  | 'unchanged'
-  | 'inconsistent'
-  | 'fork'
-  | 'rollback'
-  | 'bad-signature'
-  | 'unreachable'
-  | 'invalid-response'
-  | 'monitor-error';
+/** Every check status, in the order of docs/contracts.md's table. */
+export const CHECK_STATUSES = [
+  'initialized',
+  'verified',
+  'unchanged',
+  'inconsistent',
+  'fork',
+  'rollback',
+  'bad-signature',
+  'unreachable',
+  'invalid-response',
+  'monitor-error',
+] as const;
+
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** A clean check (exit 0): it left a verified head (initialized, verified, unchanged). */
+export function isClean(status: CheckStatus): boolean {
+  return exitCodeFor(status) === 0;
+}
 
 export const MISBEHAVIOUR: ReadonlySet<CheckStatus> = new Set([
   'inconsistent',

@@ -6,7 +6,7 @@
  * the scan cursor and the verified size). An adapter sends
  * the values of one check at once (AWS: one embedded-metric-format log line, lib/aws/emf-metrics.ts).
  */
-import { type CheckResult, type CheckStatus, MISBEHAVIOUR } from './check-result.ts';
+import { type CheckResult, isClean, MISBEHAVIOUR } from './check-result.ts';
 
 export type MetricUnit = 'Count' | 'Seconds' | 'Milliseconds';
 
@@ -30,19 +30,13 @@ export interface MetricsSink {
   publish(result: CheckResult, extras: MetricExtras): Promise<void>;
 }
 
-const CLEAN: ReadonlySet<CheckStatus> = new Set<CheckStatus>(['initialized', 'verified', 'unchanged']);
-
-export function isClean(status: CheckStatus): boolean {
-  return CLEAN.has(status);
-}
-
 /**
  * The values to publish for one check. Tree sizes are published only for clean results: a head
  * that contradicts the stored one is not a size anyone should graph. Sizes past 2^53 lose
  * precision as metric values (CloudWatch values are doubles); the CheckResult keeps them exact.
  */
 export function metricValues(result: CheckResult, extras: MetricExtras): MetricValue[] {
-  const clean = CLEAN.has(result.status);
+  const clean = isClean(result.status);
   const misbehaved = MISBEHAVIOUR.has(result.status);
   const values: MetricValue[] = [
     { name: 'CheckSucceeded', value: clean ? 1 : 0, unit: 'Count' },

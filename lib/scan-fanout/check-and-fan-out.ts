@@ -17,8 +17,8 @@ import { TlogError } from '../errors.ts';
 import type { SkippedEntry } from '../identity/identity-match.ts';
 import type { VerifiedHead } from '../logs/log-client.ts';
 import { type CheckDeps, checkLog, loadVerified } from '../monitor/check.ts';
-import type { CheckResult, ScanSummary } from '../monitor/check-result.ts';
-import { SCANNABLE, type ScanWiring, scanFailed, summary, withDelivered } from '../scan/check-and-scan.ts';
+import { type CheckResult, isClean, type ScanSummary } from '../monitor/check-result.ts';
+import { type ScanWiring, scanFailed, summary, withDelivered } from '../scan/check-and-scan.ts';
 import { commitRangeResults, splitBacklog } from '../scan/fan-out.ts';
 import { portableLeafHasher } from '../scan/leaf-hasher.ts';
 import { scanLog } from '../scan/scan-log.ts';
@@ -51,7 +51,7 @@ export async function checkAndFanOut(
 ): Promise<CheckResult> {
   const started = deps.clock.now();
   const checked = await checkLog(logName, deps);
-  if (!SCANNABLE.has(checked.status)) return checked;
+  if (!isClean(checked.status)) return checked;
   let result: CheckResult = checked;
   try {
     const state = await loadVerified(logName, deps);

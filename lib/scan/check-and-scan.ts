@@ -11,7 +11,7 @@ import { TlogError } from '../errors.ts';
 import type { EntryMatcher } from '../identity/identity-match.ts';
 import type { NodeHasher } from '../merkle/index.ts';
 import { type CheckDeps, checkLog, loadVerified } from '../monitor/check.ts';
-import type { CheckResult, Evidence, ScanSummary } from '../monitor/check-result.ts';
+import { type CheckResult, type Evidence, isClean, type ScanSummary } from '../monitor/check-result.ts';
 import { statusForError } from '../monitor/classify-error.ts';
 import { type LeafHasher, portableLeafHasher } from './leaf-hasher.ts';
 import { deliverPending, type MatchSink } from './match-delivery.ts';
@@ -31,17 +31,10 @@ export interface ScanWiring {
   readonly hashNode?: NodeHasher;
 }
 
-/** The check statuses that leave a verified head to scan towards. */
-export const SCANNABLE: ReadonlySet<CheckResult['status']> = new Set([
-  'initialized',
-  'verified',
-  'unchanged',
-]);
-
 export async function checkAndScan(logName: string, deps: CheckDeps, scan: ScanWiring): Promise<CheckResult> {
   const started = deps.clock.now();
   const checked = await checkLog(logName, deps);
-  if (!SCANNABLE.has(checked.status)) return checked;
+  if (!isClean(checked.status)) return checked;
 
   let result: CheckResult = checked;
   try {
@@ -83,7 +76,7 @@ export async function withDelivered(
     result = {
       ...result,
       matches: [],
-      ...(SCANNABLE.has(result.status)
+      ...(isClean(result.status)
         ? {
             status: 'monitor-error' as const,
             errorCode: e instanceof TlogError ? e.code : 'internal',

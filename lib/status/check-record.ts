@@ -6,8 +6,7 @@
  * (docs/contracts.md, "Alerts (SNS)"). The head itself is never taken from here.
  */
 import { TlogError } from '../errors.ts';
-import type { CheckResult, CheckStatus } from '../monitor/check-result.ts';
-import { isClean } from '../monitor/metrics.ts';
+import { CHECK_STATUSES, type CheckResult, type CheckStatus, isClean } from '../monitor/check-result.ts';
 
 export interface OpenCondition {
   readonly status: CheckStatus;
@@ -56,18 +55,7 @@ export function nextCheckRecord(prev: CheckRecord | undefined, result: CheckResu
   };
 }
 
-const STATUSES: ReadonlySet<string> = new Set<CheckStatus>([
-  'initialized',
-  'verified',
-  'unchanged',
-  'inconsistent',
-  'fork',
-  'rollback',
-  'bad-signature',
-  'unreachable',
-  'invalid-response',
-  'monitor-error',
-]);
+const STATUSES: ReadonlySet<string> = new Set<string>(CHECK_STATUSES);
 
 /** Checks a record read back from a file; `where` names it in the error. */
 export function validateCheckRecord(v: unknown, where: string): CheckRecord {

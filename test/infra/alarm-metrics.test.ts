@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type EmfDocument, emfDocument } from '../../lib/aws/emf-metrics.ts';
-import type { CheckResult, CheckStatus } from '../../lib/monitor/check-result.ts';
+import { CHECK_STATUSES, type CheckResult, type CheckStatus } from '../../lib/monitor/check-result.ts';
 import type { MetricExtras } from '../../lib/monitor/metrics.ts';
 import { type Cfn, synthTestApp, TEST_CONFIG } from './synth.ts';
 
@@ -22,18 +22,7 @@ const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).
   ([id, r]) => [id, r.Properties as Cfn] as const,
 );
 
-const STATUSES: CheckStatus[] = [
-  'initialized',
-  'verified',
-  'unchanged',
-  'inconsistent',
-  'fork',
-  'rollback',
-  'bad-signature',
-  'unreachable',
-  'invalid-response',
-  'monitor-error',
-];
+const STATUSES = CHECK_STATUSES;
 
 function check(log: string, status: CheckStatus, secondsSinceGrowth = 0): EmfDocument {
   const head = { size: '10', root: 'AAAA' };

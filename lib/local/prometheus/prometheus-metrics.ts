@@ -23,8 +23,8 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { LogConfig } from '../../config/log-config.ts';
 import type { Clock } from '../../http/ports.ts';
-import { type CheckResult, MISBEHAVIOUR } from '../../monitor/check-result.ts';
-import { isClean, type MetricExtras, type MetricsSink } from '../../monitor/metrics.ts';
+import { type CheckResult, isClean, MISBEHAVIOUR } from '../../monitor/check-result.ts';
+import type { MetricExtras, MetricsSink } from '../../monitor/metrics.ts';
 
 /** A CheckResult that may carry identity matches (docs/contracts.md, "Identity monitoring"). */
 type WithMatches = CheckResult & { readonly matches?: readonly unknown[] };
